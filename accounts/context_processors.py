@@ -1,0 +1,17 @@
+from django.utils.functional import SimpleLazyObject
+
+from accounts.models import Notification
+from accounts.navigation import menu_for
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_menu": []}
+    return {
+        "nav_menu": menu_for(user),
+        # Lazy: one COUNT on the (user, read_at) index, only when the navbar shows it.
+        "unread_notification_count": SimpleLazyObject(
+            lambda: Notification.objects.for_user(user).unread().count()
+        ),
+    }

@@ -1,0 +1,62 @@
+"""Health of the parts the app depends on, for ``GET /healthz``."""
+
+import logging
+
+from django.conf import settings
+from django.db import connection
+
+logger = logging.getLogger(__name__)
+
+
+def _database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return "ok"
+    except Exception:
+        logger.exception("healthz: database check failed")
+        return "degraded"
+
+
+def _redis() -> str:
+    if not settings.REDIS_URL:
+        return "eager"
+    try:
+        import redis
+
+        redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1).ping()
+        return "ok"
+    except Exception:
+        logger.exception("healthz: redis check failed")
+        return "degraded"
+
+
+def _worker(redis_state: str) -> str:
+    if redis_state == "eager":
+        return "eager"
+    if redis_state != "ok":
+        return "degraded"
+    from dudao.celery import app
+
+    try:
+        replies = app.control.ping(timeout=0.5)
+    except Exception:
+        logger.exception("healthz: celery ping failed")
+        return "degraded"
+    return "ok" if replies else "degraded"
+
+
+def check(*, include_details: bool) -> dict:
+    redis_state = _redis()
+    report = {
+        "database": _database(),
+        "redis": redis_state,
+        "celery_worker": _worker(redis_state),
+    }
+    report["status"] = "ok" if all(v in ("ok", "eager") for v in report.values()) else "degraded"
+    if include_details:
+        report["details"] = {
+            "database_vendor": connection.vendor,
+            "task_always_eager": settings.CELERY_TASK_ALWAYS_EAGER,
+        }
+    return report

@@ -1,0 +1,26 @@
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve, reverse
+
+
+class ForcePasswordChangeMiddleware:
+    """A user holding a one-time password may only change it (or log out) until they do."""
+
+    allowed_names = frozenset({"password_change", "logout", "set_language", "healthz"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and user.must_change_password and not self._allowed(request):
+            return redirect(reverse("password_change"))
+        return self.get_response(request)
+
+    def _allowed(self, request) -> bool:
+        if request.path_info.startswith("/static/"):
+            return True
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return True
+        return match.url_name in self.allowed_names

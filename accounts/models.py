@@ -1,0 +1,185 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import VIEW, ScopedQuerySet
+
+
+class Role(models.TextChoices):
+    OFFICE = "office", _("Supervision office")
+    COMMITTEE = "committee", _("Committee member")
+    INSPECTOR = "inspector", _("Inspector")
+    PRINCIPAL = "principal", _("Principal")
+
+
+class UserQuerySet(ScopedQuerySet):
+    def scope_for_role(self, user, action: str):
+        if user.is_office:
+            return self.filter(is_superuser=False)
+        if action == VIEW:
+            return self.filter(pk=user.pk)
+        return self.none()
+
+
+class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """A login. Everyone but a superuser belongs to one county and has one role there."""
+
+    county = models.ForeignKey(
+        "schools.County",
+        verbose_name=_("county"),
+        related_name="users",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, blank=True)
+    school = models.ForeignKey(
+        "schools.School",
+        verbose_name=_("school"),
+        related_name="principal_accounts",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        help_text=_("For principals: the school this login may see."),
+    )
+    inspector = models.OneToOneField(
+        "inspectors.Inspector",
+        verbose_name=_("inspector"),
+        related_name="user",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    display_name = models.CharField(_("name"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("Set for a one-time password; cleared when the user picks their own."),
+    )
+
+    objects = ScopedUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                name="user_has_county_unless_superuser",
+                condition=Q(is_superuser=True) | Q(county__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="user_role_unless_superuser",
+                condition=Q(is_superuser=True) | ~Q(role=""),
+            ),
+            # A school has at most one principal login; a principal change detaches the old one.
+            models.UniqueConstraint(fields=["school"], name="user_one_login_per_school"),
+            models.CheckConstraint(
+                name="user_school_only_for_principal",
+                condition=Q(school__isnull=True) | Q(role=Role.PRINCIPAL),
+            ),
+            models.CheckConstraint(
+                name="user_inspector_only_for_inspector",
+                condition=Q(inspector__isnull=True) | Q(role=Role.INSPECTOR),
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name or self.username
+
+    @property
+    def is_office(self) -> bool:
+        return self.role == Role.OFFICE
+
+    @property
+    def is_committee(self) -> bool:
+        return self.role == Role.COMMITTEE
+
+    @property
+    def is_inspector(self) -> bool:
+        return self.role == Role.INSPECTOR
+
+    @property
+    def is_principal(self) -> bool:
+        return self.role == Role.PRINCIPAL
+
+    @property
+    def county_settings(self):
+        return self.county.settings if self.county_id else None
+
+
+def absolute_url(path: str) -> str:
+    """A site path as a full link for e-mails, which are read outside the site."""
+    return settings.SITE_URL.rstrip("/") + "/" + path.lstrip("/")
+
+
+class NotificationQuerySet(ScopedQuerySet):
+    def for_user(self, user, action: str = VIEW):
+        """A user's own notifications; nobody reads anyone else's, superusers included."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def deliver(self, user, *, dedupe_key: str, title: str, body: str = "", url: str = ""):
+        """Create the notification unless this key was already delivered to this user.
+
+        The unique (user, dedupe_key) insert is the claim: of two runs of a task, or a task and
+        its retry, exactly one gets the row and sends the e-mail. Returns the new row or None.
+        """
+        from django.core.mail import send_mail
+        from django.db import IntegrityError, transaction
+
+        try:
+            with transaction.atomic():
+                notification = self.create(
+                    user=user, dedupe_key=dedupe_key, title=title, body=body, url=url
+                )
+        except IntegrityError:
+            return None
+        if user.email:
+            link = absolute_url(url) if url else ""
+            send_mail(title, "\n\n".join(filter(None, [body, link])), None, [user.email])
+        return notification
+
+
+class Notification(models.Model):
+    """An in-app message to one user (reminders, new items, escalations), with an e-mail copy."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), related_name="notifications", on_delete=models.CASCADE
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    dedupe_key = models.CharField(
+        _("deduplication key"),
+        max_length=120,
+        help_text=_("What this notification is about, e.g. a reminder of an item on a day."),
+    )
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "dedupe_key"], name="notification_unique_dedupe_key"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,67 @@
+"""The navigation bar: one list, filtered by role. Features add their entries here."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.access import ALL_ROLES, OFFICE, OFFICE_AND_COMMITTEE
+from accounts.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset[str]
+    # Items of one group share a dropdown, so the bar fits one line on a desktop.
+    group: str | None = None
+
+
+GROUP_LABELS = {"manage": _("Management")}
+
+NAV_ITEMS = [
+    NavItem(_("Home"), "home", ALL_ROLES),
+    NavItem(_("Supervision this month"), "visits:my_schools", frozenset({Role.INSPECTOR})),
+    NavItem(
+        _("Visit records"),
+        "visits:visit_list",
+        frozenset({Role.OFFICE, Role.COMMITTEE, Role.INSPECTOR}),
+    ),
+    NavItem(_("Feedback"), "visits:school_visits", frozenset({Role.PRINCIPAL})),
+    NavItem(
+        _("Schools"),
+        "schools:school_list",
+        frozenset({Role.OFFICE, Role.COMMITTEE, Role.INSPECTOR}),
+    ),
+    NavItem(_("Rectifications"), "rectifications:board", OFFICE_AND_COMMITTEE),
+    NavItem(_("Our rectifications"), "rectifications:our_items", frozenset({Role.PRINCIPAL})),
+    NavItem(_("Rectifications"), "rectifications:my_items", frozenset({Role.INSPECTOR})),
+    NavItem(_("Inspectors"), "inspectors:inspector_list", OFFICE_AND_COMMITTEE),
+    NavItem(_("Coverage"), "schools:coverage", OFFICE_AND_COMMITTEE),
+    NavItem(_("Committee"), "meetings:committee", OFFICE_AND_COMMITTEE, "manage"),
+    NavItem(_("Accounts"), "accounts:user_list", OFFICE, "manage"),
+    NavItem(_("Import"), "schools:import", OFFICE, "manage"),
+    NavItem(_("County settings"), "schools:county_settings", OFFICE_AND_COMMITTEE, "manage"),
+]
+
+
+def items_for(user) -> list[NavItem]:
+    # A superuser works county-wide, like the office and the committee.
+    roles = OFFICE_AND_COMMITTEE if user.is_superuser else {user.role}
+    return [item for item in NAV_ITEMS if roles & item.roles]
+
+
+def menu_for(user) -> list[dict]:
+    """The bar as the template draws it: links, and groups holding their links."""
+    menu, groups = [], {}
+    for item in items_for(user):
+        link = {"label": item.label, "url": reverse(item.url_name), "children": []}
+        if item.group is None:
+            menu.append(link)
+            continue
+        if item.group not in groups:
+            groups[item.group] = {"label": GROUP_LABELS[item.group], "url": "", "children": []}
+            menu.append(groups[item.group])
+        groups[item.group]["children"].append(link)
+    return menu

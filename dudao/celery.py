@@ -1,0 +1,23 @@
+"""The Celery application; tasks are discovered in each app's ``tasks.py``."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dudao.settings")
+
+app = Celery("dudao")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Daily jobs; each app's entry sits under its own key.
+app.conf.beat_schedule = app.conf.beat_schedule or {}
+app.conf.beat_schedule["rectification-reminders"] = {
+    "task": "rectifications.tasks.send_daily_reminders",
+    "schedule": crontab(hour=7, minute=30),
+}
+app.conf.beat_schedule["visit-draft-reminders"] = {
+    "task": "visits.tasks.remind_stale_drafts",
+    "schedule": crontab(hour=8, minute=0),
+}

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views as account_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("healthz", account_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/manage/", include("accounts.manage_urls")),
+    path("accounts/", include("accounts.urls")),
+    path("schools/", include("schools.urls")),
+    path("inspectors/", include("inspectors.urls")),
+    path("visits/", include("visits.urls")),
+    path("meetings/", include("meetings.urls")),
+    path("rectifications/", include("rectifications.urls")),
+    path("notifications/", include("accounts.notification_urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,44 @@
+from django.contrib import admin
+
+from inspectors.models import Assignment, Inspector
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    extra = 0
+    raw_id_fields = ("school",)
+    fields = ("school", "started_on", "ended_on", "note")
+
+
+@admin.register(Inspector)
+class InspectorAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "kind",
+        "status",
+        "phone",
+        "certificate_no",
+        "zone",
+        "term_ends_on",
+        "county",
+    )
+    search_fields = ("name", "phone", "certificate_no", "employer")
+    list_filter = ("kind", "status", "county", "zone")
+    list_select_related = ("county", "zone")
+    raw_id_fields = ("employer_school", "zone")
+    filter_horizontal = ("themes",)
+    inlines = [AssignmentInline]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ("inspector", "school", "started_on", "ended_on", "note")
+    search_fields = ("inspector__name", "inspector__phone", "school__name", "school__code")
+    list_filter = (
+        ("ended_on", admin.EmptyFieldListFilter),
+        "school__county",
+        "inspector__kind",
+    )
+    list_select_related = ("inspector", "school")
+    raw_id_fields = ("inspector", "school")
+    date_hierarchy = "started_on"

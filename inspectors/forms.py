@@ -1,0 +1,256 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Div, Fieldset, Layout, Row
+from django import forms
+from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from inspectors.models import Assignment, Inspector, InspectorKind, InspectorStatus
+from schools.forms import (
+    CountyFormMixin,
+    date_input,
+    form_actions,
+    normalise_code,
+    search_bar_helper,
+)
+from schools.models import School, SupervisionMatter, Zone
+
+
+class InspectorFilterForm(forms.Form):
+    """Search and filters of the inspector list (a GET form)."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    kind = forms.ChoiceField(
+        label=_("kind"), required=False, choices=[("", _("All kinds")), *InspectorKind.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("status"),
+        required=False,
+        choices=[("", _("Any status")), *InspectorStatus.choices],
+    )
+    zone = forms.ModelChoiceField(
+        Zone.objects.none(),
+        label=_("responsibility zone"),
+        required=False,
+        empty_label=_("All zones"),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["zone"].queryset = Zone.objects.for_user(user)
+        self.fields["q"].widget.attrs["placeholder"] = _("Name, phone or certificate number")
+        self.helper = search_bar_helper(
+            self,
+            Column("q", css_class="col-12 col-md-4"),
+            Column("kind", css_class="col-6 col-md-3"),
+            Column("status", css_class="col-6 col-md-2"),
+            Column("zone", css_class="col-8 col-md-2"),
+            autosubmit=("kind", "status", "zone"),
+        )
+
+    def filter(self, inspectors):
+        if not self.is_valid():
+            return inspectors
+        data = self.cleaned_data
+        if data["q"]:
+            term = data["q"].strip()
+            inspectors = inspectors.filter(
+                Q(name__icontains=term)
+                | Q(phone__contains=normalise_code(term))
+                | Q(certificate_no__icontains=term)
+            )
+        if data["kind"]:
+            inspectors = inspectors.filter(kind=data["kind"])
+        if data["status"]:
+            inspectors = inspectors.filter(status=data["status"])
+        if data["zone"]:
+            inspectors = inspectors.filter(zone=data["zone"])
+        return inspectors
+
+
+class InspectorForm(CountyFormMixin, forms.ModelForm):
+    """Create or edit an inspector, with a portrait photo for the school's plaque."""
+
+    class Meta:
+        model = Inspector
+        fields = [
+            "name",
+            "kind",
+            "status",
+            "phone",
+            "employer",
+            "post",
+            "employer_school",
+            "certificate_no",
+            "appointed_on",
+            "term_ends_on",
+            "zone",
+            "themes",
+            "photo",
+        ]
+        labels = {"name": _("Full name")}
+        widgets = {
+            "appointed_on": date_input(),
+            "term_ends_on": date_input(),
+            "themes": forms.CheckboxSelectMultiple,
+            "photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        }
+
+    def __init__(self, *args, user, cancel_url: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.bind_county(user)
+        self.limit_to_county("employer_school", School.objects.for_user(user))
+        self.limit_to_county("zone", Zone.objects.for_user(user))
+        self.limit_to_county(
+            "themes", SupervisionMatter.objects.for_user(user).filter(is_active=True)
+        )
+        self.helper = FormHelper()
+        self.helper.form_enctype = "multipart/form-data"
+        self.helper.layout = Layout(
+            *(["county"] if "county" in self.fields else []),
+            Fieldset(
+                _("Inspector"),
+                Row(Column("name", css_class="col-md-4"), Column("phone", css_class="col-md-4")),
+                Row(Column("kind", css_class="col-md-4"), Column("status", css_class="col-md-4")),
+                Row(
+                    Column("employer", css_class="col-md-4"),
+                    Column("post", css_class="col-md-4"),
+                    Column("employer_school", css_class="col-md-4"),
+                ),
+            ),
+            Fieldset(
+                _("Appointment"),
+                Row(
+                    Column("certificate_no", css_class="col-md-4"),
+                    Column("appointed_on", css_class="col-6 col-md-4"),
+                    Column("term_ends_on", css_class="col-6 col-md-4"),
+                ),
+                "zone",
+                Div("themes", data_shown_for_kind=InspectorKind.SPECIAL),
+            ),
+            Fieldset(_("Photo"), "photo"),
+            form_actions(_("Save"), cancel_url),
+        )
+
+    def clean_phone(self):
+        return normalise_code(self.cleaned_data["phone"])
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo and self.county is not None and hasattr(photo, "size"):
+            limit = self.county.settings.photo_max_megabytes * 1024 * 1024
+            if photo.size > limit:
+                raise forms.ValidationError(
+                    _("The photo is %(size)s; the largest allowed is %(limit)s.")
+                    % {"size": filesizeformat(photo.size), "limit": filesizeformat(limit)}
+                )
+        return photo
+
+    def clean(self):
+        cleaned = super().clean()
+        self._check_phone_unique(cleaned.get("phone"))
+        kind = cleaned.get("kind")
+        current = self.instance.assignments.current() if self.instance.pk else None
+        if kind and kind != InspectorKind.SPECIAL and cleaned.get("themes"):
+            self.add_error(
+                "themes", _("Only special-appointed inspectors cover themes county-wide.")
+            )
+        if kind == InspectorKind.SPECIAL and current is not None and current.exists():
+            self.add_error(
+                "kind",
+                _(
+                    "This inspector still covers schools. End those assignments before making "
+                    "them special-appointed."
+                ),
+            )
+        school = cleaned.get("employer_school")
+        if school and current is not None and current.filter(school=school).exists():
+            self.add_error(
+                "employer_school",
+                _(
+                    "Recusal: this inspector is assigned to %(school)s. End that assignment "
+                    "before recording that they work there."
+                )
+                % {"school": school},
+            )
+        return cleaned
+
+    def _check_phone_unique(self, phone):
+        if not phone or self.county is None:
+            return
+        others = Inspector.objects.filter(county=self.county, phone=phone).exclude(
+            pk=self.instance.pk
+        )
+        if others.exists():
+            self.add_error("phone", _("Another inspector of this county has this phone number."))
+
+
+class InspectorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, inspector):
+        return _("%(name)s (%(load)s schools)") % {"name": inspector.name, "load": inspector.load}
+
+
+class SchoolChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, school):
+        return _("%(name)s (%(count)s inspectors)") % {
+            "name": school.name,
+            "count": school.active_inspector_count,
+        }
+
+
+class AssignmentForm(forms.ModelForm):
+    """Post a responsible inspector to a school; the model's rules give the errors."""
+
+    class Meta:
+        model = Assignment
+        fields = ["school", "inspector", "started_on", "note"]
+        field_classes = {"school": SchoolChoiceField, "inspector": InspectorChoiceField}
+        widgets = {"started_on": date_input()}
+
+    def __init__(self, *args, user, cancel_url: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = (
+            School.objects.for_user(user).active().with_active_inspector_count()
+        )
+        self.fields["inspector"].queryset = (
+            Inspector.objects.for_user(user).active().responsible().with_load()
+        )
+        self.fields["started_on"].initial = timezone.localdate
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "school",
+            "inspector",
+            Row(Column("started_on", css_class="col-md-4"), Column("note", css_class="col-md-8")),
+            form_actions(_("Assign"), cancel_url),
+        )
+
+
+class AssignmentEndForm(forms.ModelForm):
+    """End an assignment on a date; the record stays as history."""
+
+    class Meta:
+        model = Assignment
+        fields = ["ended_on", "note"]
+        widgets = {"ended_on": date_input()}
+
+    def __init__(self, *args, cancel_url: str, submit_label, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["ended_on"] = timezone.localdate()
+        self.fields["ended_on"].required = True
+        self.fields["note"].help_text = _("For example: rotation, retirement, school closed.")
+        self.helper = FormHelper()
+        self.helper.attrs = {
+            "data-confirm": _("End the assignment of %(assignment)s?")
+            % {"assignment": self.instance}
+        }
+        self.helper.layout = Layout(
+            Row(Column("ended_on", css_class="col-md-4"), Column("note", css_class="col-md-8")),
+            form_actions(submit_label, cancel_url),
+        )
+
+    def clean_ended_on(self):
+        ended_on = self.cleaned_data["ended_on"]
+        if ended_on > timezone.localdate():
+            raise forms.ValidationError(_("The end date cannot be in the future."))
+        return ended_on

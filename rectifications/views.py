@@ -1,0 +1,394 @@
+"""Pages of the rectification loop: the office board, to-do lists, the item page, notices."""
+
+import datetime
+import statistics
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.access import OFFICE_AND_COMMITTEE, roles_required
+from accounts.models import Role
+from accounts.scoping import CHANGE, VIEW
+from dudao.files import private_file_response
+from rectifications import export, services
+from rectifications.forms import STEP_FORMS, BoardFilterForm, ItemForm, NoticeForm
+from rectifications.models import (
+    SCHOOL_MOVE_STATES,
+    STEPS,
+    UNRESOLVED_STATES,
+    RectificationEvidence,
+    RectificationItem,
+    RectificationNotice,
+    RectificationState,
+    TransitionError,
+)
+from schools.models import School, Township
+
+PAGE_SIZE = 50
+
+# What the school does next, by state (the principal's to-do list).
+NEXT_STEP = {
+    RectificationState.OPEN: gettext_lazy("Submit your rectification plan."),
+    RectificationState.IN_PROGRESS: gettext_lazy(
+        "Fix the problem, then report completion with photos."
+    ),
+    RectificationState.RETURNED: gettext_lazy(
+        "Returned by the inspector: fix what is asked and report completion again."
+    ),
+    RectificationState.AWAITING_VERIFICATION: gettext_lazy("Waiting for the inspector to verify."),
+    RectificationState.CLOSED: gettext_lazy("Closed."),
+}
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _querystring_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@roles_required(OFFICE_AND_COMMITTEE)
+def board(request):
+    """The county's items, filterable, with counts per state, for the office and committee."""
+    items = RectificationItem.objects.for_user(request.user).with_listing()
+    form = BoardFilterForm(request.GET or None, user=request.user)
+    unstated = form.filter(items, with_state=False)
+    today = timezone.localdate()
+    counts = unstated.aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=Q(state__in=SCHOOL_MOVE_STATES, deadline__lt=today)),
+        **{state: Count("pk", filter=Q(state=state)) for state in RectificationState.values},
+    )
+    state_counts = [(value, label, counts[value]) for value, label in RectificationState.choices]
+    return render(
+        request,
+        "rectifications/board.html",
+        {
+            "form": form,
+            "page": _page(request, _by_urgency(form.filter(items), today)),
+            "counts": counts,
+            "state_counts": state_counts,
+            "querystring": _querystring_without_page(request),
+            "today": today,
+        },
+    )
+
+
+def _by_urgency(items, today):
+    """Overdue first, then the school's moves, then checks to do, closed last; by deadline."""
+    return items.order_by(
+        Case(
+            When(state__in=SCHOOL_MOVE_STATES, deadline__lt=today, then=Value(0)),
+            When(state__in=SCHOOL_MOVE_STATES, then=Value(1)),
+            When(state=RectificationState.AWAITING_VERIFICATION, then=Value(2)),
+            default=Value(3),
+            output_field=IntegerField(),
+        ),
+        "deadline",
+        "pk",
+    )
+
+
+@roles_required(OFFICE_AND_COMMITTEE)
+def board_export(request):
+    """The board's filtered list as an .xlsx file."""
+    items = RectificationItem.objects.for_user(request.user).with_listing()
+    form = BoardFilterForm(request.GET or None, user=request.user)
+    return export.items_response(_by_urgency(form.filter(items), timezone.localdate()))
+
+
+@roles_required(OFFICE_AND_COMMITTEE)
+def summary(request):
+    """Per township and per school: open, overdue, closed this month, median days to close."""
+    today = timezone.localdate()
+    month_start = timezone.make_aware(datetime.datetime(today.year, today.month, 1))
+    items = RectificationItem.objects.for_user(request.user)
+
+    def tally(prefix: str):
+        return {
+            "total": Count(f"{prefix}", distinct=True),
+            "open": Count(f"{prefix}", filter=Q(**{f"{prefix}__state__in": UNRESOLVED_STATES})),
+            "overdue": Count(
+                f"{prefix}",
+                filter=Q(
+                    **{
+                        f"{prefix}__state__in": SCHOOL_MOVE_STATES,
+                        f"{prefix}__deadline__lt": today,
+                    }
+                ),
+            ),
+            "closed_this_month": Count(
+                f"{prefix}",
+                filter=Q(
+                    **{
+                        f"{prefix}__state": RectificationState.CLOSED,
+                        f"{prefix}__closed_at__gte": month_start,
+                    }
+                ),
+            ),
+        }
+
+    schools = (
+        School.objects.for_user(request.user)
+        .filter(pk__in=items.values("school_id"))
+        .select_related("township")
+        .annotate(**tally("rectification_items"))
+        .order_by("-overdue", "-open", "township__name", "name")
+    )
+    townships = (
+        Township.objects.for_user(request.user)
+        .filter(pk__in=items.values("school__township_id"))
+        .annotate(**tally("schools__rectification_items"))
+        .order_by("-overdue", "-open", "name")
+    )
+    days_by_school = defaultdict(list)
+    days_by_township = defaultdict(list)
+    for school_id, township_id, created_at, closed_at in items.filter(
+        state=RectificationState.CLOSED
+    ).values_list("school_id", "school__township_id", "created_at", "closed_at"):
+        days = (timezone.localdate(closed_at) - timezone.localdate(created_at)).days
+        days_by_school[school_id].append(days)
+        days_by_township[township_id].append(days)
+    page = _page(request, schools)
+    for school in page:
+        school.median_days = _median(days_by_school[school.pk])
+    township_rows = list(townships)
+    for township in township_rows:
+        township.median_days = _median(days_by_township[township.pk])
+    return render(
+        request,
+        "rectifications/summary.html",
+        {"page": page, "townships": township_rows, "month_start": month_start},
+    )
+
+
+def _median(values):
+    return statistics.median(values) if values else None
+
+
+@roles_required({Role.PRINCIPAL})
+def our_items(request):
+    """The principal's to-do list: what the school does next and by when."""
+    items = RectificationItem.objects.for_user(request.user).with_listing()
+    todo = items.filter(state__in=SCHOOL_MOVE_STATES).order_by(
+        Case(
+            When(state=RectificationState.RETURNED, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        ),
+        "deadline",
+        "pk",
+    )
+    notices = RectificationNotice.objects.for_user(request.user).filter(
+        acknowledged_at__isnull=True
+    )
+    return render(
+        request,
+        "rectifications/our_items.html",
+        {
+            "page": _page(request, todo),
+            "waiting": items.filter(state=RectificationState.AWAITING_VERIFICATION),
+            "closed": items.filter(state=RectificationState.CLOSED).order_by("-closed_at")[:10],
+            "notices": notices,
+            "next_step": NEXT_STEP,
+        },
+    )
+
+
+@roles_required({Role.INSPECTOR})
+def my_items(request):
+    """The inspector's items: awaiting verification first, then overdue, then by deadline."""
+    today = timezone.localdate()
+    items = RectificationItem.objects.for_user(request.user).with_listing()
+    show_closed = request.GET.get("closed") == "1"
+    if show_closed:
+        items = items.filter(state=RectificationState.CLOSED).order_by("-closed_at", "-pk")
+    else:
+        items = items.unresolved().order_by(
+            Case(
+                When(state=RectificationState.AWAITING_VERIFICATION, then=Value(0)),
+                When(deadline__lt=today, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            ),
+            "deadline",
+            "pk",
+        )
+    return render(
+        request,
+        "rectifications/my_items.html",
+        {"page": _page(request, items), "show_closed": show_closed, "today": today},
+    )
+
+
+def _item_context(request, item, bound=None):
+    """The item page: facts, timeline, and the forms of the steps this user may take now."""
+    step_forms = [
+        (bound if bound and bound.action == action else STEP_FORMS[action](item=item))
+        for action in item.allowed_actions(request.user)
+    ]
+    county_settings = item.school.county.settings
+    return {
+        "item": item,
+        "events": item.events.select_related("actor").prefetch_related(
+            Prefetch("evidence", queryset=RectificationEvidence.objects.order_by("pk"))
+        ),
+        "step_forms": step_forms,
+        "notices": item.notices.all(),
+        "verification_due_on": item.verification_due_on(county_settings),
+        "follow_up_due_on": item.follow_up_due_on(county_settings),
+        "can_issue_notice": _may_issue_notice(request.user, item.school),
+        "next_step": NEXT_STEP[item.state] if request.user.is_principal else "",
+    }
+
+
+def _may_issue_notice(user, school) -> bool:
+    return (user.is_office or user.is_inspector) and (
+        School.objects.for_user(user, CHANGE).filter(pk=school.pk).exists()
+    )
+
+
+def _items_for_page(user, action=VIEW):
+    return RectificationItem.objects.for_user(user, action).select_related(
+        "school__county__settings", "school__township", "matter", "responsible_inspector", "visit"
+    )
+
+
+@login_required
+def item_detail(request, pk):
+    item = get_object_or_404(_items_for_page(request.user), pk=pk)
+    return render(request, "rectifications/item.html", _item_context(request, item))
+
+
+@login_required
+@require_POST
+def item_action(request, pk, action):
+    """Take one step; a forbidden or stale step shows its reason on the item page."""
+    if action not in STEP_FORMS:
+        raise Http404
+    item = get_object_or_404(_items_for_page(request.user, CHANGE), pk=pk)
+    if not item.capacities_of(request.user) & set(STEPS[action].capacities):
+        raise PermissionDenied
+    form = STEP_FORMS[action](request.POST, request.FILES, item=item)
+    if form.is_valid():
+        try:
+            event = form.take(request.user)
+        except TransitionError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("Done: %(action)s.") % {"action": event.get_action_display()}
+            )
+            return redirect("rectifications:item", pk=item.pk)
+    return render(request, "rectifications/item.html", _item_context(request, item, form))
+
+
+@roles_required({Role.OFFICE, Role.INSPECTOR})
+def item_create(request):
+    """Open an item by hand: from a complaint, a special supervision or a meeting decision."""
+    form = ItemForm(request.POST or None, user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        item = services.open_item(
+            school=data["school"],
+            matter=data["matter"],
+            severity=data["severity"],
+            description=data["description"],
+            required_change=data["required_change"],
+            deadline=data["deadline"]
+            or services.default_deadline(
+                county_settings=data["school"].county.settings,
+                severity=data["severity"],
+                start=timezone.localdate(),
+            ),
+            source=data["source"],
+            source_note=data["source_note"],
+            responsible_inspector=data["responsible_inspector"],
+            actor=request.user,
+        )
+        messages.success(request, _("The rectification item is open."))
+        return redirect("rectifications:item", pk=item.pk)
+    return render(request, "rectifications/item_form.html", {"form": form})
+
+
+@login_required
+def evidence(request, pk, thumbnail=False):
+    """A photo of a step, only for users who may see its item."""
+    photo = get_object_or_404(
+        RectificationEvidence.objects.filter(
+            event__item__in=RectificationItem.objects.for_user(request.user)
+        ),
+        pk=pk,
+    )
+    return private_file_response(photo.thumbnail if thumbnail else photo.image, max_age=3600)
+
+
+# Notices -------------------------------------------------------------------------------------
+
+
+@login_required
+def notice_list(request):
+    notices = (
+        RectificationNotice.objects.for_user(request.user)
+        .select_related("school", "inspector")
+        .annotate(item_count=Count("items"))
+        .order_by("-issued_at", "-pk")
+    )
+    return render(request, "rectifications/notice_list.html", {"page": _page(request, notices)})
+
+
+@roles_required({Role.OFFICE, Role.INSPECTOR})
+def notice_create(request, school_pk):
+    school = get_object_or_404(School.objects.for_user(request.user, CHANGE), pk=school_pk)
+    form = NoticeForm(request.POST or None, school=school, user=request.user)
+    if form.is_valid():
+        notice = services.issue_notice(
+            school=school,
+            items=form.cleaned_data["items"],
+            inspector=form.cleaned_data["inspector"],
+            actor=request.user,
+        )
+        messages.success(request, _("Notice %(number)s issued.") % {"number": notice.number})
+        return redirect("rectifications:notice", pk=notice.pk)
+    return render(request, "rectifications/notice_form.html", {"form": form, "school": school})
+
+
+@login_required
+def notice_detail(request, pk):
+    """The printable notice (整改通知书), A4."""
+    notice = get_object_or_404(
+        RectificationNotice.objects.for_user(request.user).select_related(
+            "county", "school", "inspector", "issued_by", "acknowledged_by"
+        ),
+        pk=pk,
+    )
+    items = notice.items.select_related("matter").order_by("deadline", "pk")
+    return render(request, "rectifications/notice.html", {"notice": notice, "items": items})
+
+
+@login_required
+@require_POST
+def notice_acknowledge(request, pk):
+    if not request.user.is_principal:
+        raise PermissionDenied
+    notice = get_object_or_404(RectificationNotice.objects.for_user(request.user, CHANGE), pk=pk)
+    try:
+        notice.acknowledge(request.user)
+    except TransitionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Receipt of the notice is recorded."))
+    return redirect("rectifications:notice", pk=notice.pk)

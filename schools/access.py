@@ -1,0 +1,34 @@
+"""Which county a county-wide registry page is about, and who may edit the registry.
+
+Whole-page role checks live in ``accounts.access``; rows are scoped by ``accounts.scoping``.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from accounts.access import OFFICE, has_role
+from schools.models import County
+
+
+def may_change(user) -> bool:
+    """Whether the user edits the registry (the office, and superusers)."""
+    return has_role(user, OFFICE)
+
+
+def county_for(request) -> County:
+    """The county a county-wide page shows: the user's own; a superuser picks with ?county=."""
+    if request.user.county_id:
+        return request.user.county
+    counties = County.objects.select_related("settings")
+    code = request.GET.get("county")
+    if code:
+        return get_object_or_404(counties, code=code)
+    county = counties.first()
+    if county is None:
+        raise PermissionDenied
+    return county
+
+
+def county_choices(request) -> list[County]:
+    """Counties a superuser may switch between on county-wide pages; none for everyone else."""
+    return [] if request.user.county_id else list(County.objects.all())

@@ -1,0 +1,314 @@
+import unicodedata
+
+from crispy_forms.bootstrap import FormActions, InlineCheckboxes
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
+from django import forms
+from django.db.models import F, Q
+from django.utils.dates import MONTHS
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from schools.models import County, CountySettings, School, SchoolKind, Township, Zone
+
+
+def normalise_code(value: str) -> str:
+    """Full-width digits and stray spaces, as typed on Chinese keyboards, become plain digits."""
+    return unicodedata.normalize("NFKC", value or "").replace(" ", "")
+
+
+def date_input():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def form_actions(submit_label, cancel_url: str) -> FormActions:
+    """The submit button and a cancel link back to where the user came from."""
+    cancel = format_html(
+        '<a class="btn btn-outline-secondary" href="{}">{}</a>', cancel_url, _("Cancel")
+    )
+    return FormActions(Submit("save", submit_label), HTML(cancel), css_class="d-flex gap-2 mt-3")
+
+
+def search_bar_helper(form, *columns: Column, autosubmit: tuple[str, ...]) -> FormHelper:
+    """The GET search bar above a registry list: the columns and a search button in one row.
+
+    Labels are hidden to keep the bar compact (screen readers still get them); the selects
+    named in ``autosubmit`` submit the form when changed.
+    """
+    for name in autosubmit:
+        form.fields[name].widget.attrs["data-autosubmit"] = ""
+    for field in form.fields.values():
+        field.widget.attrs["aria-label"] = field.label
+    helper = FormHelper()
+    helper.form_method = "get"
+    helper.form_show_labels = False
+    helper.disable_csrf = True
+    helper.layout = Layout(
+        Row(
+            *columns,
+            Column(Submit("", _("Search"), css_class="w-100"), css_class="col-4 col-md-1"),
+            css_class="g-2",
+        )
+    )
+    return helper
+
+
+class CountyFormMixin:
+    """A registry form bound to one county.
+
+    A new record belongs to the user's county; a superuser, who has no county, picks one.
+    Choice fields listing county records are narrowed to that county by ``limit_to_county``.
+    """
+
+    def bind_county(self, user) -> County | None:
+        county = self.instance.county if self.instance.pk else user.county
+        if county is None:
+            self.fields["county"] = forms.ModelChoiceField(
+                County.objects.all(), label=_("county"), required=True
+            )
+            self.order_fields(["county"])
+        else:
+            self.instance.county = county
+        self.county = county
+        return county
+
+    def limit_to_county(self, field_name: str, queryset) -> None:
+        if self.county is not None:
+            queryset = queryset.filter(county=self.county)
+        self.fields[field_name].queryset = queryset
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("county"):
+            self.county = self.instance.county = cleaned["county"]
+        return cleaned
+
+
+class SchoolFilterForm(forms.Form):
+    """Search and filters of the school list (a GET form)."""
+
+    COVERED = "covered"
+    UNCOVERED = "uncovered"
+    UNDER_MINIMUM = "under_minimum"
+    COVERAGE_CHOICES = [
+        ("", _("Any coverage")),
+        (COVERED, _("Covered")),
+        (UNCOVERED, _("No active inspector")),
+        (UNDER_MINIMUM, _("Central school under the minimum")),
+    ]
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    township = forms.ModelChoiceField(
+        Township.objects.none(), label=_("township"), required=False, empty_label=_("All townships")
+    )
+    kind = forms.ChoiceField(
+        label=_("kind"), required=False, choices=[("", _("All kinds")), *SchoolKind.choices]
+    )
+    coverage = forms.ChoiceField(label=_("Coverage"), required=False, choices=COVERAGE_CHOICES)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = Township.objects.for_user(user)
+        self.fields["q"].widget.attrs["placeholder"] = _("Name or school code")
+        self.helper = search_bar_helper(
+            self,
+            Column("q", css_class="col-12 col-md-4"),
+            Column("township", css_class="col-6 col-md-2"),
+            Column("kind", css_class="col-6 col-md-2"),
+            Column("coverage", css_class="col-8 col-md-3"),
+            autosubmit=("township", "kind", "coverage"),
+        )
+
+    def filter(self, schools):
+        if not self.is_valid():
+            return schools
+        data = self.cleaned_data
+        if data["q"]:
+            term = data["q"].strip()
+            schools = schools.filter(
+                Q(name__icontains=term) | Q(code__startswith=normalise_code(term))
+            )
+        if data["township"]:
+            schools = schools.filter(township=data["township"])
+        if data["kind"]:
+            schools = schools.filter(kind=data["kind"])
+        coverage = data["coverage"]
+        if coverage == self.COVERED:
+            schools = schools.covered()
+        elif coverage == self.UNCOVERED:
+            schools = schools.uncovered()
+        elif coverage == self.UNDER_MINIMUM:
+            # Each school against its own county's minimum: a superuser lists every county.
+            schools = schools.central_under_minimum(
+                F("county__settings__min_inspectors_per_central_school")
+            )
+        return schools
+
+
+class SchoolForm(CountyFormMixin, forms.ModelForm):
+    """Create or edit a school of the county."""
+
+    # Longer than 10 on the form: spaces and full-width digits are normalised, then the
+    # model checks for exactly 10 digits.
+    code = forms.CharField(
+        label=School._meta.get_field("code").verbose_name,
+        help_text=School._meta.get_field("code").help_text,
+        max_length=40,
+        error_messages={"unique": _("A school with this school code is already registered.")},
+    )
+
+    class Meta:
+        model = School
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "is_public",
+            "is_active",
+            "township",
+            "zone",
+            "address",
+            "latitude",
+            "longitude",
+            "is_central",
+            "central_school",
+            "is_boarding",
+            "students",
+            "teachers",
+            "principal_name",
+            "principal_phone",
+            "phone",
+        ]
+        labels = {"is_active": _("Open (not closed)")}
+
+    def __init__(self, *args, user, cancel_url: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.bind_county(user)
+        self.limit_to_county("township", Township.objects.for_user(user))
+        self.limit_to_county("zone", Zone.objects.for_user(user))
+        centrals = School.objects.for_user(user).filter(is_central=True)
+        if self.instance.pk:
+            centrals = centrals.exclude(pk=self.instance.pk)
+        self.limit_to_county("central_school", centrals)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            *(["county"] if "county" in self.fields else []),
+            Fieldset(
+                _("Basics"),
+                Row(
+                    Column("code", css_class="col-md-4"),
+                    Column("name", css_class="col-md-8"),
+                ),
+                Row(
+                    Column("kind", css_class="col-md-4"),
+                    Column("is_public", "is_active", css_class="col-md-8 pt-md-4"),
+                ),
+            ),
+            Fieldset(
+                _("Place"),
+                Row(
+                    Column("township", css_class="col-md-6"),
+                    Column("zone", css_class="col-md-6"),
+                ),
+                "address",
+                Row(
+                    Column("latitude", css_class="col-6"),
+                    Column("longitude", css_class="col-6"),
+                ),
+            ),
+            Fieldset(
+                _("Structure"),
+                Row(
+                    Column("is_central", "is_boarding", css_class="col-md-4 pt-md-4"),
+                    Column("central_school", css_class="col-md-8"),
+                ),
+                Row(
+                    Column("students", css_class="col-6"),
+                    Column("teachers", css_class="col-6"),
+                ),
+            ),
+            Fieldset(
+                _("Contact"),
+                Row(
+                    Column("principal_name", css_class="col-md-4"),
+                    Column("principal_phone", css_class="col-md-4"),
+                    Column("phone", css_class="col-md-4"),
+                ),
+            ),
+            form_actions(_("Save"), cancel_url),
+        )
+
+    def clean_code(self):
+        return normalise_code(self.cleaned_data["code"])
+
+    def clean(self):
+        cleaned = super().clean()
+        name = cleaned.get("name")
+        if name and self.county is not None:
+            duplicates = School.objects.filter(county=self.county, name=name)
+            if duplicates.exclude(pk=self.instance.pk).exists():
+                self.add_error(
+                    "name",
+                    _("A school named %(name)s already exists in this county.") % {"name": name},
+                )
+        return cleaned
+
+
+class CountySettingsForm(forms.ModelForm):
+    """The county's tunable numbers; read-only (all fields disabled) for the committee."""
+
+    REGISTRY_FIELDS = [
+        "monthly_visit_duty",
+        "holiday_months",
+        "school_load_per_inspector",
+        "min_inspectors_per_central_school",
+        "rotation_years",
+        "term_warning_days",
+        "inspectors_see_county",
+    ]
+
+    holiday_months = forms.TypedMultipleChoiceField(
+        label=CountySettings._meta.get_field("holiday_months").verbose_name,
+        help_text=CountySettings._meta.get_field("holiday_months").help_text,
+        choices=[(number, MONTHS[number]) for number in range(1, 13)],
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = CountySettings
+        # Every number a later feature adds to CountySettings appears here by itself.
+        exclude = ["county"]  # noqa: DJ006
+
+    def __init__(self, *args, read_only: bool, cancel_url: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        others = [name for name in self.fields if name not in self.REGISTRY_FIELDS]
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Fieldset(_("Inspectors and coverage"), self._columns(self.REGISTRY_FIELDS)),
+            Fieldset(_("Visits and rectifications"), self._columns(others)),
+        )
+        if read_only:
+            for field in self.fields.values():
+                field.disabled = True
+        else:
+            self.helper.layout.append(form_actions(_("Save settings"), cancel_url))
+
+    @staticmethod
+    def _columns(names) -> Row:
+        """Two fields a row on wider screens; the month checkboxes take a row of their own."""
+        return Row(
+            *(
+                Column(InlineCheckboxes(name), css_class="col-12")
+                if name == "holiday_months"
+                else Column(name, css_class="col-md-6")
+                for name in names
+            )
+        )
+
+    def clean_holiday_months(self):
+        months = sorted(set(self.cleaned_data["holiday_months"]))
+        if len(months) == 12:
+            raise forms.ValidationError(_("At least one month of the year must have school."))
+        return months

@@ -1,0 +1,491 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import VIEW, ScopedQuerySet
+
+school_code_validator = RegexValidator(
+    r"^\d{10}$", _("A national school code is exactly 10 digits.")
+)
+county_code_validator = RegexValidator(
+    r"^\d{6}$", _("An administrative division code is exactly 6 digits.")
+)
+
+
+def default_holiday_months() -> list[int]:
+    """Winter (February) and summer (August) holidays: no monthly duty then."""
+    return [2, 8]
+
+
+class County(models.Model):
+    """A county or district: the tenant. Every record belongs to exactly one county."""
+
+    code = models.CharField(
+        _("division code"), max_length=6, unique=True, validators=[county_code_validator]
+    )
+    name = models.CharField(_("name"), max_length=50)
+    city = models.CharField(_("city"), max_length=50, blank=True)
+    province = models.CharField(_("province"), max_length=50, blank=True)
+    complaint_phone = models.CharField(_("complaint phone"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("county")
+        verbose_name_plural = _("counties")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        creating = self._state.adding
+        super().save(*args, **kwargs)
+        if creating:
+            CountySettings.objects.get_or_create(county=self)
+            for number, name in DEFAULT_MATTERS:
+                SupervisionMatter.objects.get_or_create(
+                    county=self, number=number, defaults={"name": name}
+                )
+
+
+class CountySettingsQuerySet(ScopedQuerySet):
+    def scope_for_role(self, user, action: str):
+        return self if user.is_office or action == VIEW else self.none()
+
+
+class CountySettings(models.Model):
+    """Every number a county may tune, with the national rule as the default."""
+
+    county = models.OneToOneField(
+        County, verbose_name=_("county"), related_name="settings", on_delete=models.CASCADE
+    )
+    monthly_visit_duty = models.PositiveSmallIntegerField(
+        _("visits per school per month"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+        help_text=_("Routine visits each school must receive every school month."),
+    )
+    school_load_per_inspector = models.PositiveSmallIntegerField(
+        _("schools per inspector"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+    )
+    min_inspectors_per_central_school = models.PositiveSmallIntegerField(
+        _("minimum inspectors per central school"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    rotation_years = models.PositiveSmallIntegerField(
+        _("rotation period (years)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    term_warning_days = models.PositiveSmallIntegerField(
+        _("warn before term ends (days)"),
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    holiday_months = models.JSONField(
+        _("months without school"),
+        default=default_holiday_months,
+        blank=True,
+        help_text=_("Months (1-12) of winter and summer holidays: no monthly duty applies."),
+    )
+    inspectors_see_county = models.BooleanField(
+        _("inspectors may read the whole county"),
+        default=True,
+        help_text=_("If off, inspectors see only the schools assigned to them."),
+    )
+
+    # Visits
+    draft_reminder_days = models.PositiveSmallIntegerField(
+        _("remind unsubmitted drafts after (days)"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
+    photo_max_megabytes = models.PositiveSmallIntegerField(
+        _("largest photo (MB)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+    )
+    photos_per_visit = models.PositiveSmallIntegerField(
+        _("photos per visit"),
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    check_in_distance_meters = models.PositiveIntegerField(
+        _("check-in distance limit (m)"),
+        default=1000,
+        validators=[MinValueValidator(50), MaxValueValidator(50000)],
+        help_text=_(
+            "A visit checked in farther from the school than this is marked for the office."
+        ),
+    )
+    # Rectifications
+    deadline_days_general = models.PositiveSmallIntegerField(
+        _("deadline for general problems (days)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    deadline_days_serious = models.PositiveSmallIntegerField(
+        _("deadline for serious problems (days)"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    deadline_days_major = models.PositiveSmallIntegerField(
+        _("deadline for major problems (days)"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    verification_days = models.PositiveSmallIntegerField(
+        _("verify within (days) after the school reports done"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    reminder_days_before_deadline = models.PositiveSmallIntegerField(
+        _("remind before a deadline (days)"),
+        default=3,
+        validators=[MinValueValidator(0), MaxValueValidator(60)],
+    )
+    follow_up_days = models.PositiveSmallIntegerField(
+        _("follow-up check after closing (days)"),
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(730)],
+    )
+
+    objects = CountySettingsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("county settings")
+        verbose_name_plural = _("county settings")
+
+    def __str__(self):
+        return str(self.county)
+
+    def is_holiday_month(self, month: int) -> bool:
+        return month in (self.holiday_months or [])
+
+    def rotation_cutoff(self, today: datetime.date) -> datetime.date:
+        """Assignments that started on or before this day are due for rotation."""
+        try:
+            return today.replace(year=today.year - self.rotation_years)
+        except ValueError:  # 29 February
+            return today.replace(year=today.year - self.rotation_years, day=28)
+
+    def term_warning_date(self, today: datetime.date) -> datetime.date:
+        """Inspectors whose term ends on or before this day are warned about."""
+        return today + datetime.timedelta(days=self.term_warning_days)
+
+
+class TownshipKind(models.TextChoices):
+    TOWN = "town", _("Town (镇)")
+    TOWNSHIP = "township", _("Township (乡)")
+    SUBDISTRICT = "subdistrict", _("Subdistrict (街道)")
+
+
+class Township(models.Model):
+    """A town, township or subdistrict of a county; schools belong to one."""
+
+    county = models.ForeignKey(
+        County, verbose_name=_("county"), related_name="townships", on_delete=models.PROTECT
+    )
+    name = models.CharField(_("name"), max_length=50)
+    kind = models.CharField(_("kind"), max_length=16, choices=TownshipKind.choices)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("township")
+        verbose_name_plural = _("townships")
+        ordering = ["county", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "name"], name="township_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Zone(models.Model):
+    """A responsibility zone (督学责任区): a group of schools covered by a team of inspectors."""
+
+    county = models.ForeignKey(
+        County, verbose_name=_("county"), related_name="zones", on_delete=models.PROTECT
+    )
+    name = models.CharField(_("name"), max_length=50)
+    township = models.ForeignKey(
+        Township,
+        verbose_name=_("township"),
+        related_name="zones",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("responsibility zone")
+        verbose_name_plural = _("responsibility zones")
+        ordering = ["county", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "name"], name="zone_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class SchoolKind(models.TextChoices):
+    KINDERGARTEN = "kindergarten", _("Kindergarten")
+    PRIMARY = "primary", _("Primary school")
+    JUNIOR = "junior", _("Junior secondary school")
+    NINE_YEAR = "nine_year", _("Nine-year school")
+    COMPLETE = "complete", _("Complete secondary school")
+    SENIOR = "senior", _("Senior secondary school")
+    SPECIAL = "special", _("Special education school")
+    TEACHING_POINT = "teaching_point", _("Teaching point")
+
+
+class SchoolQuerySet(ScopedQuerySet):
+    def scope_for_role(self, user, action: str):
+        if user.is_office:
+            return self
+        if user.is_committee:
+            return self if action == VIEW else self.none()
+        if user.is_principal:
+            return self.filter(pk=user.school_id) if user.school_id else self.none()
+        if user.is_inspector and user.inspector_id:
+            if action == VIEW and user.county.settings.inspectors_see_county:
+                return self
+            return self.filter(
+                assignments__inspector_id=user.inspector_id, assignments__ended_on__isnull=True
+            ).distinct()
+        return self.none()
+
+    def active(self):
+        return self.filter(is_active=True)
+
+    @staticmethod
+    def _active_assignments():
+        """Current assignments of active inspectors to the outer school: what covers a school."""
+        from inspectors.models import Assignment, InspectorStatus  # inspectors depends on schools
+
+        return Assignment.objects.filter(
+            school=OuterRef("pk"), ended_on__isnull=True, inspector__status=InspectorStatus.ACTIVE
+        )
+
+    def with_active_inspector_count(self):
+        # A subquery, not a join: role scoping may already have joined the assignments.
+        counts = (
+            self._active_assignments()
+            .order_by()
+            .values("school")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        return self.annotate(
+            active_inspector_count=Coalesce(Subquery(counts), 0, output_field=models.IntegerField())
+        )
+
+    def covered(self):
+        return self.active().filter(Exists(self._active_assignments()))
+
+    def uncovered(self):
+        """Open schools without a single active inspector: the gap in full coverage."""
+        return self.active().filter(~Exists(self._active_assignments()))
+
+    def central_under_minimum(self, minimum: int):
+        """Open central schools with fewer active inspectors than the county requires."""
+        return (
+            self.active()
+            .filter(is_central=True)
+            .with_active_inspector_count()
+            .filter(active_inspector_count__lt=minimum)
+        )
+
+
+class School(models.Model):
+    """A school in the county's registry, identified by its national 10-digit code."""
+
+    county = models.ForeignKey(
+        County, verbose_name=_("county"), related_name="schools", on_delete=models.PROTECT
+    )
+    code = models.CharField(
+        _("school code"),
+        max_length=10,
+        unique=True,
+        validators=[school_code_validator],
+        help_text=_("National school identification code (学校标识码), 10 digits."),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=SchoolKind.choices)
+    is_public = models.BooleanField(_("public school"), default=True)
+    township = models.ForeignKey(
+        Township, verbose_name=_("township"), related_name="schools", on_delete=models.PROTECT
+    )
+    zone = models.ForeignKey(
+        Zone,
+        verbose_name=_("responsibility zone"),
+        related_name="schools",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    is_central = models.BooleanField(_("central school"), default=False)
+    central_school = models.ForeignKey(
+        "self",
+        verbose_name=_("central school"),
+        related_name="village_schools",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        help_text=_("For village schools and teaching points: the central school they belong to."),
+    )
+    is_boarding = models.BooleanField(_("boarding school"), default=False)
+    students = models.PositiveIntegerField(_("students"), default=0)
+    teachers = models.PositiveIntegerField(_("teachers"), default=0)
+    principal_name = models.CharField(_("principal"), max_length=50, blank=True)
+    principal_phone = models.CharField(_("principal's phone"), max_length=20, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = SchoolQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+        ordering = ["township__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "name"], name="school_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors = {}
+        if self.township_id and self.county_id and self.township.county_id != self.county_id:
+            errors["township"] = _("The township belongs to another county.")
+        if self.zone_id and self.county_id and self.zone.county_id != self.county_id:
+            errors["zone"] = _("The responsibility zone belongs to another county.")
+        if self.central_school_id:
+            central = self.central_school
+            if self.central_school_id == self.pk:
+                errors["central_school"] = _("A school cannot be its own central school.")
+            elif self.is_central:
+                errors["central_school"] = _(
+                    "A central school does not belong to another central school."
+                )
+            elif not central.is_central:
+                errors["central_school"] = _("%(school)s is not marked as a central school.") % {
+                    "school": central
+                }
+            elif central.county_id != self.county_id:
+                errors["central_school"] = _("The central school belongs to another county.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class PrincipalTenureQuerySet(ScopedQuerySet):
+    county_lookup = "school__county"
+
+
+class PrincipalTenure(models.Model):
+    """Who was principal of a school when: kept when a principal changes."""
+
+    school = models.ForeignKey(
+        School, verbose_name=_("school"), related_name="principal_tenures", on_delete=models.CASCADE
+    )
+    name = models.CharField(_("name"), max_length=50)
+    user = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("login"),
+        related_name="principal_tenures",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    started_on = models.DateField(_("started on"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    objects = PrincipalTenureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("principal tenure")
+        verbose_name_plural = _("principal tenures")
+        ordering = ["school", "-started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school"],
+                condition=Q(ended_on__isnull=True),
+                name="principal_tenure_one_current",
+            ),
+            models.CheckConstraint(
+                name="principal_tenure_end_after_start",
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.school} – {self.name}"
+
+
+DEFAULT_MATTERS = [
+    (1, "校务管理和制度执行"),
+    (2, "招生、收费、择校"),
+    (3, "课程开设和课堂教学"),
+    (4, "学生学习、体育锻炼和课业负担"),
+    (5, "教师师德和专业发展"),
+    (6, "校园及周边安全"),
+    (7, "食堂、食品、饮用水及卫生"),
+    (8, "校风、教风、学风建设"),
+]
+
+
+class SupervisionMatter(models.Model):
+    """One of the county's supervision matters (督导事项); the eight national ones by default."""
+
+    county = models.ForeignKey(
+        County,
+        verbose_name=_("county"),
+        related_name="supervision_matters",
+        on_delete=models.CASCADE,
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    name = models.CharField(_("name"), max_length=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("supervision matter")
+        verbose_name_plural = _("supervision matters")
+        ordering = ["county", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "number"], name="matter_unique_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.name}"

@@ -1,0 +1,80 @@
+"""Factories and helpers for visit tests."""
+
+import datetime
+import io
+
+import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from visits import services
+from visits.models import Visit, VisitKind, VisitMethod, VisitStatus
+
+JPEG = "image/jpeg"
+
+
+class VisitFactory(factory.django.DjangoModelFactory):
+    """A draft visit; pass ``school``, ``inspector`` and ``created_by`` from the personas."""
+
+    class Meta:
+        model = Visit
+
+    kind = VisitKind.ROUTINE
+    arrived_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1))
+    methods = factory.LazyFunction(lambda: [VisitMethod.CAMPUS_TOUR.value])
+    feedback_to_school = "总体良好，请继续保持。"
+
+
+def submitted_visit(**kwargs) -> Visit:
+    moment = kwargs.pop("submitted_at", None) or timezone.now()
+    kwargs.setdefault("submitted_by", kwargs["created_by"])
+    return VisitFactory(status=VisitStatus.SUBMITTED, submitted_at=moment, **kwargs)
+
+
+def image_bytes(fmt: str = "JPEG", size=(64, 48), color="teal") -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, fmt)
+    return buffer.getvalue()
+
+
+def jpeg_upload(name: str = "photo.jpg", **kwargs) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, image_bytes(**kwargs), content_type=JPEG)
+
+
+def add_photo(visit: Visit, user, **kwargs):
+    """Attach a processed photo to a draft, as the upload view does."""
+    return services.add_photo(visit=visit, uploaded_file=jpeg_upload(**kwargs), actor=user)
+
+
+# Objects the URL-by-role matrix probes.
+
+
+def matrix_draft_visit(personas) -> Visit:
+    """A draft at school B, the persona inspector's assigned school."""
+    return VisitFactory(
+        school=personas.school_b,
+        inspector=personas.inspector,
+        created_by=personas.inspector_user,
+    )
+
+
+def matrix_submitted_visit(personas, *, with_photo: bool = False) -> Visit:
+    """A submitted visit to school A (the principal's) led by the persona inspector."""
+    visit = VisitFactory(
+        school=personas.school_a,
+        inspector=personas.inspector,
+        created_by=personas.inspector_user,
+    )
+    if with_photo:
+        add_photo(visit, personas.inspector_user)
+    visit.submit(personas.inspector_user)
+    return visit
+
+
+def matrix_draft_photo(personas):
+    return add_photo(matrix_draft_visit(personas), personas.inspector_user)
+
+
+def matrix_submitted_photo(personas):
+    return matrix_submitted_visit(personas, with_photo=True).photos.get()

@@ -1,0 +1,358 @@
+"""The rectification pages: board, lists, item page, steps through forms, notices, export."""
+
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from accounts.models import Notification, Role
+from rectifications import services
+from rectifications.models import (
+    EventAction,
+    OwnerLevel,
+    RectificationItem,
+    RectificationNotice,
+    RectificationState,
+    Severity,
+)
+from tests import factories
+from tests.factories_rectifications import jpeg_upload, make_item, photo
+
+pytestmark = pytest.mark.django_db
+
+S = RectificationState
+
+
+@pytest.fixture
+def principal_b(personas):
+    return factories.UserFactory(
+        username="principal_b",
+        county=personas.county,
+        role=Role.PRINCIPAL,
+        school=personas.school_b,
+    )
+
+
+def step_url(item, action):
+    return reverse("rectifications:item_action", kwargs={"pk": item.pk, "action": action})
+
+
+# Board ---------------------------------------------------------------------------------------
+
+
+def _board_queries(client, **params):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("rectifications:board"), params)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_board_query_count_does_not_grow_with_items(client, personas):
+    client.force_login(personas.office)
+    make_item(personas)
+    few = _board_queries(client)
+    for n in range(30):
+        school = personas.school_a if n % 2 else personas.school_b
+        make_item(personas, school=school, responsible_inspector=personas.inspector)
+    assert _board_queries(client) == few
+    assert _board_queries(client, overdue="on", state="open") <= few + 1
+
+
+def test_board_query_count_is_bounded(client, personas, django_assert_max_num_queries):
+    client.force_login(personas.office)
+    for _n in range(10):
+        make_item(personas)
+    with django_assert_max_num_queries(14):
+        client.get(reverse("rectifications:board"))
+
+
+def test_board_filters_and_counts(client, personas):
+    client.force_login(personas.office)
+    today = timezone.localdate()
+    overdue = make_item(personas, deadline=today - datetime.timedelta(days=1))
+    major = make_item(personas, school=personas.school_b, severity=Severity.MAJOR)
+    escalated = make_item(personas, responsible_inspector=personas.inspector)
+    escalated.escalate(personas.office, OwnerLevel.BUREAU, "缺少专职保安")
+    foreign = make_item(personas, school=personas.other_school, actor=personas.other_office)
+
+    def listed(**params):
+        response = client.get(reverse("rectifications:board"), params)
+        return set(response.context["page"].object_list), response.context["counts"]
+
+    items, counts = listed()
+    assert items == {overdue, major, escalated}
+    assert foreign not in items
+    assert counts["open"] == 3 and counts["overdue"] == 1 and counts["total"] == 3
+    assert listed(overdue="on")[0] == {overdue}
+    assert listed(escalated="on")[0] == {escalated}
+    assert listed(severity="major")[0] == {major}
+    assert listed(school=personas.school_b.pk)[0] == {major}
+    assert listed(township=personas.school_a.township_id)[0] == {overdue, major, escalated}
+    assert listed(inspector=personas.inspector.pk)[0] == {escalated}
+    assert listed(matter=overdue.matter_id)[0] == {overdue, major, escalated}
+    assert listed(state="closed")[0] == set()
+    # A school of another county is no valid choice: the filter is ignored, nothing leaks.
+    assert listed(school=personas.other_school.pk)[0] == {overdue, major, escalated}
+
+
+def test_export_is_filtered_and_formula_neutral(client, personas):
+    client.force_login(personas.office)
+    make_item(personas, severity=Severity.MAJOR)
+    sneaky = make_item(personas)
+    RectificationItem.objects.filter(pk=sneaky.pk).update(description='=HYPERLINK("x")')
+    response = client.get(reverse("rectifications:export"), {"severity": "general"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 2  # header + the one general item
+    assert rows[1][5] == '\'=HYPERLINK("x")'
+
+
+def test_summary_counts_and_median(client, personas, monkeypatch):
+    client.force_login(personas.office)
+    today = timezone.localdate()
+    make_item(personas, deadline=today - datetime.timedelta(days=2))
+    for days in (2, 4, 9):
+        item = make_item(personas)
+        RectificationItem.objects.filter(pk=item.pk).update(
+            state=S.CLOSED,
+            created_at=timezone.now() - datetime.timedelta(days=days),
+            closed_at=timezone.now(),
+        )
+    response = client.get(reverse("rectifications:summary"))
+    school = next(row for row in response.context["page"] if row.pk == personas.school_a.pk)
+    assert (school.open, school.overdue, school.closed_this_month) == (1, 1, 3)
+    assert school.median_days == 4
+    township = response.context["townships"][0]
+    assert (township.open, township.overdue, township.median_days) == (1, 1, 4)
+
+
+# Lists ---------------------------------------------------------------------------------------
+
+
+def test_principal_sees_only_own_items_with_next_step(client, personas):
+    mine = make_item(personas)
+    make_item(personas, school=personas.school_b)
+    client.force_login(personas.principal)
+    response = client.get(reverse("rectifications:our_items"))
+    assert list(response.context["page"]) == [mine]
+    assert "提交整改方案" in response.content.decode()
+
+
+def test_inspector_list_puts_awaiting_verification_first(client, personas):
+    today = timezone.localdate()
+    later = make_item(personas, school=personas.school_b, deadline=today + datetime.timedelta(5))
+    overdue = make_item(personas, school=personas.school_b, deadline=today - datetime.timedelta(5))
+    awaiting = make_item(personas, school=personas.school_b, deadline=today + datetime.timedelta(9))
+    RectificationItem.objects.filter(pk=awaiting.pk).update(
+        state=S.AWAITING_VERIFICATION, reported_done_at=timezone.now()
+    )
+    make_item(personas)  # school A: not the inspector's
+    client.force_login(personas.inspector_user)
+    response = client.get(reverse("rectifications:my_items"))
+    assert list(response.context["page"]) == [awaiting, overdue, later]
+
+
+# Item page and steps -------------------------------------------------------------------------
+
+
+def test_item_page_shows_timeline_and_only_possible_steps(client, personas):
+    item = make_item(personas, responsible_inspector=personas.inspector)
+    item.submit_plan(personas.principal, "两周内整改")
+    client.force_login(personas.principal)
+    response = client.get(reverse("rectifications:item", kwargs={"pk": item.pk}))
+    actions = [form.action for form in response.context["step_forms"]]
+    assert actions == [EventAction.PROGRESS_REPORTED, EventAction.DONE_REPORTED]
+    assert "两周内整改" in response.content.decode()
+    client.force_login(personas.committee)
+    response = client.get(reverse("rectifications:item", kwargs={"pk": item.pk}))
+    assert response.context["step_forms"] == []
+
+
+def test_principal_cannot_reach_another_schools_item(client, personas):
+    other = make_item(personas, school=personas.school_b)
+    client.force_login(personas.principal)
+    assert client.get(reverse("rectifications:item", kwargs={"pk": other.pk})).status_code == 404
+    response = client.post(step_url(other, "plan_submitted"), {"plan_submitted-text": "x"})
+    assert response.status_code == 404
+    other.refresh_from_db()
+    assert other.state == S.OPEN and other.events.count() == 1
+
+
+def test_principal_cannot_take_an_inspectors_step(client, personas):
+    item = make_item(personas)
+    RectificationItem.objects.filter(pk=item.pk).update(
+        state=S.AWAITING_VERIFICATION, reported_done_at=timezone.now()
+    )
+    client.force_login(personas.principal)
+    assert client.post(step_url(item, "verified"), {}).status_code == 403
+    assert client.post(step_url(item, "no_such_step"), {}).status_code == 404
+    item.refresh_from_db()
+    assert item.state == S.AWAITING_VERIFICATION
+
+
+def test_stale_step_shows_a_chinese_message(client, personas):
+    item = make_item(personas)
+    item.submit_plan(personas.principal, "第一次")
+    client.force_login(personas.principal)
+    response = client.post(step_url(item, "plan_submitted"), {"plan_submitted-text": "第二次"})
+    assert response.status_code == 200
+    assert "无法提交整改方案" in response.content.decode()
+    assert item.events.count() == 2
+
+
+def test_completion_with_a_photo_through_the_form(client, personas, principal_b):
+    item = make_item(personas)
+    item.submit_plan(personas.principal, "方案")
+    client.force_login(personas.principal)
+    response = client.post(
+        step_url(item, "done_reported"),
+        {"done_reported-text": "已整改", "done_reported-photos": [jpeg_upload(), jpeg_upload()]},
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.state == S.AWAITING_VERIFICATION
+    evidence = item.events.last().evidence.all()
+    assert len(evidence) == 2
+    url = reverse("rectifications:evidence_thumbnail", kwargs={"pk": evidence[0].pk})
+    assert client.get(url)["Content-Type"] == "image/jpeg"
+    client.force_login(principal_b)
+    assert client.get(url).status_code == 404
+
+
+def test_completion_refuses_a_file_that_is_no_photo(client, personas):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    item = make_item(personas)
+    item.submit_plan(personas.principal, "方案")
+    client.force_login(personas.principal)
+    fake = SimpleUploadedFile("x.jpg", b"<?php echo 1; ?>", content_type="image/jpeg")
+    response = client.post(
+        step_url(item, "done_reported"),
+        {"done_reported-text": "已整改", "done_reported-photos": fake},
+    )
+    assert response.status_code == 200
+    assert response.context["step_forms"][1].errors["photos"]
+    item.refresh_from_db()
+    assert item.state == S.IN_PROGRESS
+
+
+def test_inspector_opens_an_item_for_an_assigned_school_only(client, personas):
+    client.force_login(personas.inspector_user)
+    matter = personas.county.supervision_matters.first()
+    data = {
+        "school": personas.school_a.pk,
+        "matter": matter.pk,
+        "severity": "serious",
+        "description": "家长投诉：校车超载",
+        "source": "complaint",
+        "source_note": "投诉 TS-2026-001",
+    }
+    response = client.post(reverse("rectifications:create"), data)
+    assert response.status_code == 200 and "school" in response.context["form"].errors
+    response = client.post(
+        reverse("rectifications:create"), {**data, "school": personas.school_b.pk}
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    item = RectificationItem.objects.get()
+    days = personas.county.settings.deadline_days_serious
+    assert item.deadline == timezone.localdate() + datetime.timedelta(days)
+    assert item.responsible_inspector == personas.inspector
+
+
+# Notices -------------------------------------------------------------------------------------
+
+
+def test_notice_numbering_tampering_and_acknowledgment(client, personas, principal_b):
+    first = make_item(personas)
+    second = make_item(personas)
+    foreign = make_item(personas, school=personas.school_b)
+    client.force_login(personas.office)
+    url = reverse("rectifications:notice_create", kwargs={"school_pk": personas.school_a.pk})
+    response = client.post(url, {"items": [first.pk, foreign.pk]})
+    assert response.status_code == 200 and "items" in response.context["form"].errors
+    client.post(url, {"items": [first.pk]})
+    client.post(url, {"items": [first.pk, second.pk]})
+    year = timezone.localdate().year
+    notices = list(RectificationNotice.objects.order_by("serial"))
+    assert [n.number for n in notices] == [f"湟督整〔{year}〕1号", f"湟督整〔{year}〕2号"]
+    notice = notices[1]
+    page = client.get(reverse("rectifications:notice", kwargs={"pk": notice.pk})).content.decode()
+    assert notice.number in page and personas.school_a.name in page and "整改通知书" in page
+
+    ack = reverse("rectifications:notice_acknowledge", kwargs={"pk": notice.pk})
+    client.force_login(principal_b)
+    assert client.post(ack).status_code == 404
+    client.force_login(personas.principal)
+    client.post(ack)
+    notice.refresh_from_db()
+    assert notice.acknowledged_by == personas.principal and notice.acknowledged_at
+    response = client.post(ack, follow=True)
+    assert "已经签收" in response.content.decode()
+
+
+def test_evidence_photo_is_reencoded_without_exif(personas):
+    item = make_item(personas)
+    item.submit_plan(personas.principal, "方案")
+    event = item.report_done(personas.principal, "已整改", [photo()])
+    from PIL import Image
+
+    with event.evidence.get().image.open("rb") as stored:
+        image = Image.open(stored)
+        assert image.format == "JPEG" and not image.getexif()
+
+
+def test_home_cards_count_each_roles_next_moves(client, personas):
+    today = timezone.localdate()
+    make_item(personas, deadline=today - datetime.timedelta(days=1))
+    awaiting = make_item(personas, school=personas.school_b)
+    RectificationItem.objects.filter(pk=awaiting.pk).update(
+        state=S.AWAITING_VERIFICATION, reported_done_at=timezone.now()
+    )
+    expected = {
+        personas.principal: {"rect_todo": 1, "rect_overdue": 1},
+        personas.inspector_user: {"rect_awaiting": 1, "rect_overdue": 0},
+        personas.office: {"rect_unresolved": 2, "rect_overdue": 1, "rect_escalated": 0},
+    }
+    for user, counts in expected.items():
+        client.force_login(user)
+        context = client.get(reverse("home")).context
+        assert {key: context[key] for key in counts} == counts, user.role
+
+
+@pytest.mark.parametrize(
+    ("role", "url_name"),
+    [
+        ("principal", "rectifications:our_items"),
+        ("inspector_user", "rectifications:my_items"),
+        ("office", "rectifications:summary"),
+        ("office", "rectifications:notice_list"),
+        ("principal", "notifications:list"),
+    ],
+)
+def test_lists_keep_a_constant_query_count(client, personas, role, url_name):
+    client.force_login(getattr(personas, role))
+
+    def grow(n):
+        for i in range(n):
+            school = personas.school_b if i % 2 else personas.school_a
+            item = make_item(personas, school=school, responsible_inspector=personas.inspector)
+            services.issue_notice(
+                school=school, items=[item], inspector=None, actor=personas.office
+            )
+            Notification.objects.deliver(personas.principal, dedupe_key=f"k{item.pk}", title="提醒")
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(url_name)).status_code == 200
+        return len(captured)
+
+    grow(1)
+    few = queries()
+    grow(12)
+    assert queries() == few

@@ -1,0 +1,277 @@
+"""Every URL of the project, as every role, with real ids from other scopes.
+
+Each named URL pattern is classified once in ``CASES``. A new URL nobody classified fails
+``test_every_url_is_classified``. A case names the object it probes (from ``personas``) and the
+roles that may reach it; every other logged-in role must get 403 or 404, anonymous a redirect
+to the login page (or 403/404 for endpoints that never redirect).
+"""
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from PIL import Image
+
+from tests import factories_rectifications as rect
+from tests import factories_visits as visits
+from tests.factories import CommitteeMemberFactory
+
+pytestmark = pytest.mark.django_db
+
+LOGGED_IN = frozenset(
+    {"principal", "inspector", "committee", "other_office", "office", "superuser"}
+)
+COUNTY_STAFF = frozenset({"committee", "office", "superuser"})
+OFFICE = frozenset({"office", "superuser"})
+# Pages about the user's own county, without an object id: every office answers 200.
+ANY_OFFICE = OFFICE | {"other_office"}
+# County-wide pages the committee reads too.
+COUNTY_PAGES = COUNTY_STAFF | {"other_office"}
+EVERYONE = LOGGED_IN | {"anonymous"}
+
+
+def _with_photo(inspector):
+    """Give the probed inspector a real photo file, so allowed roles get 200."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(buffer, "PNG")
+    inspector.photo.save("matrix.png", ContentFile(buffer.getvalue()))
+    return inspector
+
+
+def _member(personas):
+    return CommitteeMemberFactory(county=personas.county)
+
+
+@dataclass(frozen=True)
+class Case:
+    allowed: frozenset[str]
+    kwargs: Callable = field(default=lambda p: {})
+    method: str = "get"
+    # Status an allowed role gets (a redirect for actions that finish elsewhere).
+    ok_status: int = 200
+    # Exceptions per role, e.g. the login page sends logged-in users home.
+    status_for: dict = field(default_factory=dict)
+
+
+CASES: dict[str, Case | None] = {
+    # None: not probed here, with the reason beside it.
+    "home": Case(LOGGED_IN),
+    "healthz": Case(EVERYONE),
+    "login": Case(EVERYONE, status_for=dict.fromkeys(LOGGED_IN, 302)),
+    "logout": Case(EVERYONE, method="post", ok_status=302),
+    "password_change": Case(LOGGED_IN),
+    "set_language": None,  # Django's own view, open to everyone by design
+    # accounts: the office manages its county's logins (probing the principal of school A)
+    "accounts:user_list": Case(ANY_OFFICE),
+    "accounts:user_detail": Case(OFFICE, kwargs=lambda p: {"pk": p.principal.pk}),
+    "accounts:user_reset_password": Case(
+        OFFICE, kwargs=lambda p: {"pk": p.principal.pk}, method="post", ok_status=302
+    ),
+    "accounts:user_deactivate": Case(
+        OFFICE, kwargs=lambda p: {"pk": p.principal.pk}, method="post", ok_status=302
+    ),
+    "accounts:user_reactivate": Case(
+        OFFICE, kwargs=lambda p: {"pk": p.principal.pk}, method="post", ok_status=302
+    ),
+    "accounts:create_inspector_login": Case(ANY_OFFICE),
+    "accounts:create_principal_login": Case(ANY_OFFICE),
+    "accounts:create_staff_login": Case(ANY_OFFICE),
+    "accounts:create_missing_logins": Case(ANY_OFFICE),
+    "accounts:one_time_passwords": Case(ANY_OFFICE),
+    "accounts:change_principal": Case(OFFICE, kwargs=lambda p: {"pk": p.school_a.pk}),
+    # schools: the registry (school_b is the inspector's; the principal has school_a)
+    "schools:school_list": Case(COUNTY_PAGES | {"inspector"}),
+    "schools:school_create": Case(ANY_OFFICE),
+    "schools:school_detail": Case(
+        COUNTY_STAFF | {"inspector"}, kwargs=lambda p: {"pk": p.school_b.pk}
+    ),
+    "schools:school_edit": Case(OFFICE, kwargs=lambda p: {"pk": p.school_a.pk}),
+    "schools:coverage": Case(COUNTY_PAGES),
+    "schools:county_settings": Case(COUNTY_PAGES),  # the committee reads, the office edits
+    # schools: importing from .xlsx (each office into its own county)
+    "schools:import": Case(ANY_OFFICE),
+    "schools:import_template": Case(ANY_OFFICE, kwargs=lambda p: {"kind": "schools"}),
+    # Nothing issued in this session: back to the import page.
+    "schools:import_passwords": Case(ANY_OFFICE, ok_status=302),
+    # inspectors: the registry of inspectors and their assignments
+    "inspectors:inspector_list": Case(COUNTY_PAGES),
+    "inspectors:inspector_create": Case(ANY_OFFICE),
+    "inspectors:inspector_detail": Case(
+        COUNTY_STAFF | {"inspector"}, kwargs=lambda p: {"pk": p.inspector.pk}
+    ),
+    "inspectors:inspector_edit": Case(OFFICE, kwargs=lambda p: {"pk": p.inspector.pk}),
+    "inspectors:inspector_photo": Case(
+        COUNTY_STAFF | {"inspector"}, kwargs=lambda p: {"pk": _with_photo(p.inspector).pk}
+    ),
+    "inspectors:assignment_create": Case(ANY_OFFICE),
+    "inspectors:assignment_end": Case(
+        OFFICE, kwargs=lambda p: {"pk": p.inspector.assignments.get().pk}
+    ),
+    # meetings: the supervision committee
+    "meetings:committee": Case(COUNTY_PAGES),
+    "meetings:member_create": Case(ANY_OFFICE),
+    "meetings:member_edit": Case(OFFICE, kwargs=lambda p: {"pk": _member(p).pk}),
+    "meetings:member_end": Case(OFFICE, kwargs=lambda p: {"pk": _member(p).pk}),
+    # visits: the persona inspector leads a submitted visit to school A (the principal's) and
+    # has a draft at school B (their assigned school)
+    "visits:visit_list": Case(COUNTY_STAFF | {"other_office", "inspector"}),
+    "visits:visit_export": Case(COUNTY_STAFF | {"other_office"}),
+    "visits:service_worker": Case(EVERYONE),  # the offline worker: code only, no data
+    "visits:my_schools": Case(frozenset({"inspector", "superuser"})),
+    "visits:school_visits": Case(frozenset({"principal", "superuser"})),
+    "visits:visit_new": Case(ANY_OFFICE | {"inspector"}),
+    "visits:visit_start": Case(
+        OFFICE | {"inspector"},
+        kwargs=lambda p: {"school_pk": p.school_b.pk},
+        method="post",
+        ok_status=302,
+    ),
+    "visits:visit_detail": Case(
+        COUNTY_STAFF | {"principal", "inspector"},
+        kwargs=lambda p: {"pk": visits.matrix_submitted_visit(p).pk},
+    ),
+    "visits:visit_print": Case(
+        COUNTY_STAFF | {"principal", "inspector"},
+        kwargs=lambda p: {"pk": visits.matrix_submitted_visit(p).pk},
+    ),
+    "visits:visit_edit": Case(
+        OFFICE | {"inspector"}, kwargs=lambda p: {"pk": visits.matrix_draft_visit(p).pk}
+    ),
+    "visits:visit_autosave": Case(
+        OFFICE | {"inspector"},
+        kwargs=lambda p: {"pk": visits.matrix_draft_visit(p).pk},
+        method="post",
+    ),
+    "visits:check_in": Case(
+        OFFICE | {"inspector"},
+        kwargs=lambda p: {"pk": visits.matrix_draft_visit(p).pk},
+        method="post",
+    ),
+    # The inspector discards the draft first; who else may is in test_visits_permissions.
+    "visits:visit_discard": Case(
+        frozenset({"inspector"}),
+        kwargs=lambda p: {"pk": visits.matrix_draft_visit(p).pk},
+        method="post",
+        ok_status=302,
+    ),
+    "visits:visit_read": Case(
+        frozenset({"principal"}),
+        kwargs=lambda p: {"pk": visits.matrix_submitted_visit(p).pk},
+        method="post",
+        ok_status=302,
+    ),
+    "visits:visit_reply": Case(
+        frozenset({"principal"}),
+        kwargs=lambda p: {"pk": visits.matrix_submitted_visit(p).pk},
+        method="post",
+        ok_status=302,
+    ),
+    "visits:visit_amend": Case(
+        OFFICE | {"inspector"},
+        kwargs=lambda p: {"pk": visits.matrix_submitted_visit(p).pk},
+        method="post",
+        ok_status=302,
+    ),
+    # Without a file the upload form goes back to the record with a message.
+    "visits:photo_upload": Case(
+        OFFICE | {"inspector"},
+        kwargs=lambda p: {"pk": visits.matrix_draft_visit(p).pk},
+        method="post",
+        ok_status=302,
+    ),
+    # The inspector deletes the photo first; who else may is in test_visits_permissions.
+    "visits:photo_delete": Case(
+        frozenset({"inspector"}),
+        kwargs=lambda p: {"pk": visits.matrix_draft_photo(p).pk},
+        method="post",
+        ok_status=302,
+    ),
+    "visits:photo_file": Case(
+        COUNTY_STAFF | {"principal", "inspector"},
+        kwargs=lambda p: {"pk": visits.matrix_submitted_photo(p).pk, "variant": "thumb"},
+    ),
+    # rectifications: the office board, to-do lists, items of school A, notices
+    "rectifications:board": Case(COUNTY_STAFF | {"other_office"}),
+    "rectifications:export": Case(COUNTY_STAFF | {"other_office"}),
+    "rectifications:summary": Case(COUNTY_STAFF | {"other_office"}),
+    "rectifications:our_items": Case(frozenset({"principal", "superuser"})),
+    "rectifications:my_items": Case(frozenset({"inspector", "superuser"})),
+    "rectifications:create": Case(frozenset({"inspector", "office", "other_office", "superuser"})),
+    "rectifications:item": Case(
+        COUNTY_STAFF | {"principal"}, kwargs=lambda p: {"pk": rect.matrix_item(p).pk}
+    ),
+    # An empty plan: the principal gets the form back with errors, nothing changes.
+    "rectifications:item_action": Case(
+        frozenset({"principal"}),
+        kwargs=lambda p: {"pk": rect.matrix_item(p).pk, "action": "plan_submitted"},
+        method="post",
+    ),
+    "rectifications:evidence": Case(
+        COUNTY_STAFF | {"principal"}, kwargs=lambda p: {"pk": rect.matrix_evidence(p).pk}
+    ),
+    "rectifications:evidence_thumbnail": Case(
+        COUNTY_STAFF | {"principal"}, kwargs=lambda p: {"pk": rect.matrix_evidence(p).pk}
+    ),
+    "rectifications:notice_list": Case(LOGGED_IN),
+    "rectifications:notice_create": Case(OFFICE, kwargs=lambda p: {"school_pk": p.school_a.pk}),
+    "rectifications:notice": Case(
+        COUNTY_STAFF | {"principal"}, kwargs=lambda p: {"pk": rect.matrix_notice(p).pk}
+    ),
+    "rectifications:notice_acknowledge": Case(
+        frozenset({"principal"}),
+        kwargs=lambda p: {"pk": rect.matrix_notice(p).pk},
+        method="post",
+        ok_status=302,
+    ),
+    # notifications: everyone has their own; the probed one is the principal's
+    "notifications:list": Case(LOGGED_IN),
+    "notifications:read": Case(
+        frozenset({"principal"}),
+        kwargs=lambda p: {"pk": rect.matrix_notification(p).pk},
+        method="post",
+        ok_status=302,
+    ),
+    "notifications:read_all": Case(LOGGED_IN, method="post", ok_status=302),
+}
+
+IGNORED_PREFIXES = ("admin:",)  # Django admin guards itself with is_staff
+
+
+def _named_patterns(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _named_patterns(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def test_every_url_is_classified():
+    names = {n for n in _named_patterns() if not n.startswith(IGNORED_PREFIXES)}
+    unclassified = sorted(names - set(CASES))
+    assert not unclassified, f"classify these URLs in CASES: {unclassified}"
+
+
+@pytest.mark.parametrize("name", sorted(n for n, c in CASES.items() if c is not None))
+def test_url_by_role(client, personas, name):
+    case = CASES[name]
+    url = reverse(name, kwargs=case.kwargs(personas))
+    for role, user in personas.by_role().items():
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        response = getattr(client, case.method)(url)
+        status = response.status_code
+        if role in case.allowed:
+            expected = case.status_for.get(role, case.ok_status)
+            assert status == expected, f"{name} as {role}: {status}"
+        elif role == "anonymous":
+            assert status in (302, 403, 404), f"{name} as anonymous: {status}"
+            if status == 302:
+                assert response["Location"].startswith(reverse("login")), name
+        else:
+            assert status in (403, 404), f"{name} as {role}: {status}"

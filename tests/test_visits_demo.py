@@ -1,0 +1,43 @@
+"""The demo history of visits: months up to today, stable on a second run."""
+
+import datetime
+
+import pytest
+
+from rectifications.models import RectificationItem
+from schools.demo import DemoContext
+from tests import factories
+from visits.demo import grow_history
+from visits.models import SHANGHAI, Visit, VisitProblem, VisitStatus, local_month
+
+pytestmark = pytest.mark.django_db
+
+
+def test_history_reaches_this_month_and_a_second_run_adds_nothing(personas):
+    for _index in range(12):
+        school = factories.SchoolFactory(county=personas.county)
+        factories.AssignmentFactory(inspector=personas.inspector, school=school)
+    ctx = DemoContext(today=datetime.date(2026, 11, 23))
+
+    created = grow_history(personas.county, ctx=ctx, topic="visits/test")
+
+    visits = Visit.objects.filter(school__county=personas.county)
+    assert created == visits.count() > 0
+    months = {local_month(visit.arrived_at) for visit in visits}
+    assert {(2026, 11), (2026, 10)} <= months <= {(2026, m) for m in range(6, 12)}
+    latest = max(visit.arrived_at for visit in visits)
+    assert latest.date() <= ctx.today
+    submitted_problems = VisitProblem.objects.filter(visit__status=VisitStatus.SUBMITTED)
+    assert RectificationItem.objects.count() == submitted_problems.count()
+    assert not submitted_problems.filter(rectification_item__isnull=True).exists()
+
+    assert grow_history(personas.county, ctx=ctx, topic="visits/test") == 0
+    before = set(visits.values_list("pk", flat=True))
+    # Four weeks later the history grows by the days that have passed since.
+    later = DemoContext(today=datetime.date(2026, 12, 20))
+    grow_history(personas.county, ctx=later, topic="visits/test")
+    new = Visit.objects.filter(school__county=personas.county).exclude(pk__in=before)
+    assert new.exists()
+    # The first run planned up to noon of its demo day: that afternoon's visits come now.
+    first_run_noon = datetime.datetime(2026, 11, 23, 12, tzinfo=SHANGHAI)
+    assert all(first_run_noon < visit.arrived_at for visit in new)

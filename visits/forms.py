@@ -1,0 +1,490 @@
+"""Forms of the visit record.
+
+The record form is bound twice on a POST: leniently (every field optional) to keep whatever was
+typed, and strictly on submission (what a finished record needs).
+"""
+
+import datetime
+import re
+
+from crispy_forms.bootstrap import InlineCheckboxes
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
+from django import forms
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from inspectors.models import Inspector, InspectorStatus
+from rectifications.models import Severity
+from schools.models import School, SupervisionMatter, Township
+from visits.models import (
+    Judgement,
+    Visit,
+    VisitKind,
+    VisitMethod,
+    VisitStatus,
+    coordinate,
+)
+from visits.services import kinds_for
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+TEXT_ROWS = 3
+
+
+def datetime_input():
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT)
+
+
+def date_input():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def inline_helper(layout: Layout) -> FormHelper:
+    """A helper for a part of the one big record form: no <form> tag of its own."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = layout
+    return helper
+
+
+class VisitForm(forms.ModelForm):
+    """The record itself. ``strict`` asks for what a submitted record must have."""
+
+    REQUIRED_ON_SUBMIT = ("kind", "arrived_at", "methods", "feedback_to_school")
+    # Model fields that may not be empty: a lenient save keeps their old value instead.
+    KEEP_WHEN_EMPTY = ("inspector", "kind", "arrived_at")
+
+    methods = forms.MultipleChoiceField(
+        label=_("methods"),
+        choices=VisitMethod.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    check_in_latitude = forms.FloatField(
+        required=False, min_value=-90, max_value=90, widget=forms.HiddenInput
+    )
+    check_in_longitude = forms.FloatField(
+        required=False, min_value=-180, max_value=180, widget=forms.HiddenInput
+    )
+    check_in_accuracy = forms.FloatField(required=False, min_value=0, widget=forms.HiddenInput)
+    # When the phone took the position (its own clock): an offline check-in arrives later.
+    check_in_taken_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+    location_consent = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Visit
+        fields = [
+            "inspector",
+            "kind",
+            "arrived_at",
+            "departed_at",
+            "co_inspectors",
+            "methods",
+            "highlights",
+            "problems_text",
+            "suggestions",
+            "feedback_to_school",
+        ]
+        widgets = {
+            "arrived_at": datetime_input(),
+            "departed_at": datetime_input(),
+            "highlights": forms.Textarea(attrs={"rows": TEXT_ROWS}),
+            "problems_text": forms.Textarea(attrs={"rows": TEXT_ROWS}),
+            "suggestions": forms.Textarea(attrs={"rows": TEXT_ROWS}),
+            "feedback_to_school": forms.Textarea(attrs={"rows": TEXT_ROWS}),
+            "co_inspectors": forms.SelectMultiple(attrs={"size": 4}),
+        }
+        help_texts = {
+            "co_inspectors": _("Inspectors who came along, if any."),
+            "feedback_to_school": _(
+                "What you told the school on the spot; the principal reads it."
+            ),
+        }
+
+    def __init__(self, *args, visit: Visit, user, strict: bool = False, **kwargs):
+        super().__init__(*args, instance=visit, **kwargs)
+        self.strict = strict
+        county_id = visit.school.county_id
+        inspectors = Inspector.objects.filter(county_id=county_id, status=InspectorStatus.ACTIVE)
+        if user.is_superuser or user.is_office:
+            self.fields["inspector"].queryset = inspectors
+            self.fields["inspector"].label = _("Inspector (whom the record is for)")
+        else:
+            del self.fields["inspector"]
+        self.fields["co_inspectors"].queryset = inspectors.exclude(pk=visit.inspector_id)
+        self.fields["kind"].choices = kinds_for(visit.inspector)
+        for name, field in self.fields.items():
+            field.required = strict and name in self.REQUIRED_ON_SUBMIT
+        self.fields["methods"].error_messages["required"] = _("Tick at least one method.")
+        self.fields["feedback_to_school"].error_messages["required"] = _(
+            "Write the feedback given to the school."
+        )
+        self.top_helper = inline_helper(
+            Layout(
+                "location_consent",
+                "check_in_latitude",
+                "check_in_longitude",
+                "check_in_accuracy",
+                "check_in_taken_at",
+                Fieldset(
+                    _("The visit"),
+                    *(["inspector"] if "inspector" in self.fields else []),
+                    "kind",
+                    Div(
+                        Div("arrived_at", css_class="col-6"),
+                        Div("departed_at", css_class="col-6"),
+                        css_class="row g-2",
+                    ),
+                    InlineCheckboxes("methods"),
+                    "co_inspectors",
+                ),
+            )
+        )
+        self.bottom_helper = inline_helper(
+            Layout(
+                Fieldset(
+                    _("Summary and feedback"),
+                    "highlights",
+                    "problems_text",
+                    "suggestions",
+                    "feedback_to_school",
+                )
+            )
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        arrived = cleaned.get("arrived_at") or self.instance.arrived_at
+        departed = cleaned.get("departed_at")
+        if arrived and departed and departed < arrived:
+            self.add_error("departed_at", _("The departure cannot be before the arrival."))
+        return cleaned
+
+    def _post_clean(self):
+        """Leave the instance alone: ``apply_to`` copies only the valid fields, and the record
+        is checked here and by ``Visit.submit``."""
+
+    def apply_to(self, visit: Visit) -> None:
+        """Copy the valid fields onto ``visit`` (not saved), keeping required ones if empty."""
+        data = self.cleaned_data
+        for name in self._meta.fields:
+            if name not in data or name == "co_inspectors" or name not in self.fields:
+                continue
+            value = data[name]
+            if value in (None, "") and name in self.KEEP_WHEN_EMPTY:
+                continue
+            setattr(visit, name, value)
+        latitude, longitude = data.get("check_in_latitude"), data.get("check_in_longitude")
+        if data.get("location_consent") and latitude is not None and longitude is not None:
+            already = (visit.check_in_latitude, visit.check_in_longitude)
+            if already != (coordinate(latitude), coordinate(longitude)):
+                visit.record_check_in(
+                    latitude=latitude,
+                    longitude=longitude,
+                    accuracy=data.get("check_in_accuracy"),
+                    taken_at=data.get("check_in_taken_at"),
+                )
+
+
+class MatterNoteForm(forms.Form):
+    """One supervision matter: looked at or not, what was seen, a judgement."""
+
+    matter = forms.ModelChoiceField(SupervisionMatter.objects.none(), widget=forms.HiddenInput)
+    looked_at = forms.BooleanField(required=False)
+    judgement = forms.ChoiceField(
+        label=_("judgement"),
+        choices=[("", "—")] + list(Judgement.choices),
+        required=False,
+    )
+    observation = forms.CharField(
+        label=_("what was seen"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, matters, matter=None, strict: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.strict = strict
+        self.matter_object = matter
+        self.fields["matter"].queryset = matters
+        self.fields["looked_at"].label = str(matter) if matter else _("looked at")
+
+    def clean(self):
+        cleaned = super().clean()
+        noted = cleaned.get("looked_at") or cleaned.get("observation") or cleaned.get("judgement")
+        cleaned["looked_at"] = bool(noted)
+        if self.strict and noted and not cleaned.get("judgement"):
+            self.add_error("judgement", _("Give a judgement for a matter you looked at."))
+        return cleaned
+
+
+class BaseMatterNoteFormSet(forms.BaseFormSet):
+    """A fixed row per supervision matter of the record."""
+
+    def __init__(self, *args, matters, notes=(), strict: bool = False, **kwargs):
+        self.matters = list(matters)
+        self.matter_queryset = matters
+        self.strict = strict
+        by_matter = {note.matter_id: note for note in notes}
+        initial = []
+        for matter in self.matters:
+            note = by_matter.get(matter.pk)
+            initial.append(
+                {
+                    "matter": matter.pk,
+                    "looked_at": bool(note and note.looked_at),
+                    "observation": note.observation if note else "",
+                    "judgement": note.judgement if note else "",
+                }
+            )
+        super().__init__(*args, initial=initial, **kwargs)
+
+    def get_form_kwargs(self, index):
+        matter = self.matters[index] if index is not None and index < len(self.matters) else None
+        return {"matters": self.matter_queryset, "matter": matter, "strict": self.strict}
+
+    def clean(self):
+        if not self.strict or any(self.errors):
+            return
+        if not any(form.cleaned_data.get("looked_at") for form in self.forms):
+            raise forms.ValidationError(_("Record at least one supervision matter you looked at."))
+
+
+MatterNoteFormSet = forms.formset_factory(
+    MatterNoteForm,
+    formset=BaseMatterNoteFormSet,
+    extra=0,
+    max_num=100,
+    validate_max=True,
+)
+
+
+class ProblemForm(forms.Form):
+    """A problem found; on submission it becomes a rectification item."""
+
+    matter = forms.ModelChoiceField(
+        SupervisionMatter.objects.none(), label=_("supervision matter"), required=False
+    )
+    severity = forms.ChoiceField(
+        label=_("severity"), choices=Severity.choices, initial=Severity.GENERAL
+    )
+    description = forms.CharField(
+        label=_("problem"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    required_change = forms.CharField(
+        label=_("what must change"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    deadline = forms.DateField(
+        label=_("deadline"),
+        required=False,
+        widget=date_input(),
+        help_text=_("Leave empty for the county's default for this severity."),
+    )
+
+    def __init__(self, *args, matters, visit_day: datetime.date, strict: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.strict = strict
+        self.visit_day = visit_day
+        self.fields["matter"].queryset = matters
+
+    def has_content(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return bool(
+            data.get("matter")
+            or data.get("description", "").strip()
+            or data.get("required_change", "").strip()
+            or data.get("deadline")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        deadline = cleaned.get("deadline")
+        if deadline and deadline < self.visit_day:
+            self.add_error("deadline", _("The deadline cannot be before the visit."))
+        if self.strict and self.has_content():
+            if not cleaned.get("matter") and "matter" not in self.errors:
+                self.add_error("matter", _("Choose the supervision matter."))
+            if not cleaned.get("description", "").strip():
+                self.add_error("description", _("Describe the problem."))
+        return cleaned
+
+
+class BaseProblemFormSet(forms.BaseFormSet):
+    def __init__(self, *args, matters, visit_day, strict: bool = False, **kwargs):
+        self.form_options = {"matters": matters, "visit_day": visit_day, "strict": strict}
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return dict(self.form_options)
+
+
+ProblemFormSet = forms.formset_factory(
+    ProblemForm,
+    formset=BaseProblemFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=50,
+    validate_max=True,
+)
+
+MATTER_NOTE_HELPER = inline_helper(
+    Layout(
+        "matter",
+        Field("looked_at", wrapper_class="fw-semibold matter-looked-at"),
+        Div(
+            Div("judgement", css_class="col-12 col-sm-5"),
+            Div("observation", css_class="col-12 col-sm-7"),
+            css_class="row g-2 matter-details mt-1",
+        ),
+    )
+)
+
+PROBLEM_HELPER = inline_helper(
+    Layout(
+        Div(
+            Div("matter", css_class="col-12 col-sm-8"),
+            Div("severity", css_class="col-12 col-sm-4"),
+            css_class="row g-2",
+        ),
+        "description",
+        "required_change",
+        Div(
+            Div("deadline", css_class="col-12 col-sm-6"),
+            Div("DELETE", css_class="col-12 col-sm-6 pt-sm-4"),
+            css_class="row g-2",
+        ),
+    )
+)
+
+
+class StartVisitForm(forms.Form):
+    """Start a visit at a school chosen from a list (special inspectors and the office)."""
+
+    school = forms.ModelChoiceField(School.objects.none(), label=_("school"))
+    kind = forms.ChoiceField(label=_("kind of visit"), choices=VisitKind.choices)
+    inspector = forms.ModelChoiceField(
+        Inspector.objects.none(),
+        label=_("Inspector (whom the record is for)"),
+        required=False,
+        help_text=_("Empty: the school's assigned inspector."),
+    )
+
+    def __init__(self, *args, schools, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools.select_related("township").order_by(
+            "township__name", "name"
+        )
+        if user.is_inspector:
+            del self.fields["inspector"]
+            self.fields["kind"].choices = kinds_for(user.inspector)
+        else:
+            self.fields["inspector"].queryset = Inspector.objects.for_user(user).filter(
+                status=InspectorStatus.ACTIVE
+            )
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("start", _("Start the visit")))
+
+
+class VisitFilterForm(forms.Form):
+    """Filters of the visit list (a GET form)."""
+
+    township = forms.ModelChoiceField(
+        Township.objects.none(), label=_("township"), required=False, empty_label=_("All")
+    )
+    school = forms.ModelChoiceField(
+        School.objects.none(), label=_("school"), required=False, empty_label=_("All")
+    )
+    inspector = forms.ModelChoiceField(
+        Inspector.objects.none(), label=_("inspector"), required=False, empty_label=_("All")
+    )
+    kind = forms.ChoiceField(
+        label=_("kind of visit"),
+        choices=[("", _("All"))] + list(VisitKind.choices),
+        required=False,
+    )
+    matter = forms.ModelChoiceField(
+        SupervisionMatter.objects.none(),
+        label=_("supervision matter"),
+        required=False,
+        empty_label=_("All"),
+    )
+    month = forms.CharField(
+        label=_("month"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "month"}),
+    )
+    status = forms.ChoiceField(
+        label=_("status"), choices=[("", _("All"))] + list(VisitStatus.choices), required=False
+    )
+    flagged = forms.BooleanField(label=_("Check-in flagged"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = Township.objects.for_user(user)
+        self.fields["school"].queryset = School.objects.for_user(user).order_by("name")
+        self.fields["inspector"].queryset = Inspector.objects.for_user(user)
+        self.fields["matter"].queryset = SupervisionMatter.objects.for_user(user).filter(
+            is_active=True
+        )
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_class = "row g-2 align-items-end mb-2"
+        self.helper.disable_csrf = True
+        column = "col-6 col-md-4 col-xl-3"
+        self.helper.layout = Layout(
+            *(
+                Div(name, css_class=column)
+                for name in ("month", "township", "school", "inspector", "kind", "matter")
+            ),
+            Div("status", css_class=column),
+            Div(Field("flagged"), css_class=f"{column} pb-2"),
+            Div(
+                Submit("filter", _("Apply filters"), css_class="btn-primary"),
+                HTML(
+                    format_html(
+                        '<a class="btn btn-outline-secondary ms-1" href="?">{}</a>', _("Reset")
+                    )
+                ),
+                css_class="col-12 col-md-auto mb-3",
+            ),
+        )
+
+    def clean_month(self):
+        value = self.cleaned_data["month"].strip()
+        if not value:
+            return None
+        match = re.fullmatch(r"(\d{4})-(\d{1,2})", value)
+        if not match or not 1 <= int(match[2]) <= 12:
+            raise forms.ValidationError(_("Enter a month as YYYY-MM."))
+        return int(match[1]), int(match[2])
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your reply"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("For example what the school will do about the problems."),
+    )
+
+    def __init__(self, *args, action: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_action = action
+        self.helper.add_input(Submit("reply", _("Send reply")))
+
+
+class AmendmentForm(forms.Form):
+    text = forms.CharField(
+        label=_("What to correct"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        help_text=_("The submitted record stays as it is; the correction is added below it."),
+    )
+
+    def __init__(self, *args, action: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_action = action
+        self.helper.add_input(Submit("amend", _("Add correction"), css_class="btn-secondary"))

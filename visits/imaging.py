@@ -1,0 +1,169 @@
+"""Checking, cleaning and stamping the photos an inspector takes at a school.
+
+An upload is trusted for nothing: Pillow must recognise it as one of a few photo formats, it is
+decoded in full (a damaged file fails here), rotated upright, re-encoded as a fresh JPEG that
+carries no EXIF (GPS positions are personal data), downscaled, and stamped with the school, date
+and time so a printed record shows where the photo came from.
+"""
+
+import logging
+import struct
+from dataclasses import dataclass
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+
+logger = logging.getLogger(__name__)
+
+# Only what phone cameras produce; restricting the decoders also keeps Pillow away from formats
+# such as EPS that hand the file to external programs. A JPEG with several pictures opens as MPO.
+ACCEPTED_DECODERS = ("JPEG", "PNG", "WEBP")
+MAX_PIXELS = 60_000_000  # above a 48-megapixel camera; a decompression bomb is far larger
+MAX_SIDE = 2048
+THUMBNAIL_SIDE = 320
+JPEG_QUALITY = 85
+STAMP_FONTS = (
+    # (font file, face index of Simplified Chinese in a collection)
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),  # Debian, Ubuntu
+    ("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc", 2),  # Arch
+    ("/usr/share/fonts/google-noto-sans-cjk-fonts/NotoSansCJK-Regular.ttc", 2),  # Fedora
+    ("/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc", 2),  # older Fedora
+    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),  # Debian fonts-wqy-microhei
+)
+# Pillow signals a malformed file through any of these while parsing or decoding.
+DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error)
+
+MESSAGES = {
+    "too_big": _("The photo is larger than %(limit)s MB."),
+    "not_image": _("This file is not a photo: upload a JPEG, PNG or WebP image."),
+    "damaged": _("The image file is damaged or incomplete."),
+    "too_many_pixels": _("The image has too many pixels (at most %(limit)s million)."),
+}
+
+
+@dataclass(frozen=True)
+class ProcessedPhoto:
+    """A cleaned, stamped photo and its thumbnail, both JPEG, ready for a FileField."""
+
+    image: ContentFile
+    thumbnail: ContentFile
+    width: int
+    height: int
+
+
+def process_photo(uploaded_file, *, stamp_text: str, max_bytes: int) -> ProcessedPhoto:
+    """Check an uploaded photo and return it re-encoded; raise ValidationError if unusable."""
+    if uploaded_file.size > max_bytes:
+        raise ValidationError(
+            MESSAGES["too_big"],
+            code="too_big",
+            params={"limit": f"{max_bytes / 1024 / 1024:g}"},
+        )
+    image = _decode(uploaded_file)
+    image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    _burn_in(image, stamp_text)
+    thumbnail = image.copy()
+    thumbnail.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.Resampling.LANCZOS)
+    return ProcessedPhoto(
+        image=ContentFile(_jpeg_bytes(image), name="photo.jpg"),
+        thumbnail=ContentFile(_jpeg_bytes(thumbnail), name="thumbnail.jpg"),
+        width=image.width,
+        height=image.height,
+    )
+
+
+def _decode(uploaded_file) -> Image.Image:
+    """Open, verify and fully decode the upload into a metadata-free, upright RGB image."""
+    try:
+        uploaded_file.seek(0)
+        with Image.open(uploaded_file, formats=ACCEPTED_DECODERS) as probe:
+            if probe.width * probe.height > MAX_PIXELS:
+                raise _too_many_pixels()
+            probe.verify()
+        uploaded_file.seek(0)
+        with Image.open(uploaded_file, formats=ACCEPTED_DECODERS) as opened:
+            # Let the JPEG decoder shrink huge camera images while reading them.
+            opened.draft("RGB", (MAX_SIDE, MAX_SIDE))
+            upright = ImageOps.exif_transpose(opened)
+            return _fresh_rgb(upright)
+    except UnidentifiedImageError as exc:
+        raise ValidationError(MESSAGES["not_image"], code="not_image") from exc
+    except Image.DecompressionBombError as exc:
+        raise _too_many_pixels() from exc
+    except DECODE_ERRORS as exc:
+        raise ValidationError(MESSAGES["damaged"], code="damaged") from exc
+
+
+def _too_many_pixels() -> ValidationError:
+    return ValidationError(
+        MESSAGES["too_many_pixels"],
+        code="too_many_pixels",
+        params={"limit": MAX_PIXELS // 1_000_000},
+    )
+
+
+def _fresh_rgb(image: Image.Image) -> Image.Image:
+    """Copy the pixels onto a new RGB canvas, so no EXIF, XMP or comment can travel along."""
+    canvas = Image.new("RGB", image.size, "white")
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        canvas.paste(rgba, mask=rgba.getchannel("A"))
+    else:
+        canvas.paste(image.convert("RGB"))
+    return canvas
+
+
+def _burn_in(image: Image.Image, text: str) -> None:
+    """Darken a band along the bottom edge and write the stamp into it, in place."""
+    font_size = max(12, image.width // 36)
+    font = stamp_font(font_size)
+    margin = font_size // 2
+    text_width = ImageDraw.Draw(image).textlength(text, font=font)
+    if text_width > image.width - 2 * margin:  # a narrow photo: shrink the text to fit
+        font_size = max(8, int(font_size * (image.width - 2 * margin) / text_width))
+        font = stamp_font(font_size)
+    band_height = int(font_size * 1.8)
+    overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(overlay)
+    draw.rectangle((0, image.height - band_height, image.width, image.height), fill=(0, 0, 0, 150))
+    draw.text(
+        (margin, image.height - band_height // 2),
+        text,
+        font=font,
+        fill=(255, 255, 255, 255),
+        anchor="lm",
+    )
+    image.paste(Image.alpha_composite(image.convert("RGBA"), overlay).convert("RGB"))
+
+
+def stamp_font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """A Chinese-capable font for the stamp; Pillow's own font (no CJK glyphs) if none is found."""
+    found = _cjk_font_file()
+    if found is None:
+        return ImageFont.load_default(size)
+    path, index = found
+    return ImageFont.truetype(path, size, index=index)
+
+
+@cache
+def _cjk_font_file() -> tuple[str, int] | None:
+    for path, index in STAMP_FONTS:
+        if Path(path).is_file():
+            return path, index
+    logger.warning(
+        "No CJK font found for photo stamps (install fonts-noto-cjk); "
+        "Chinese text will not render. Looked in: %s",
+        ", ".join(path for path, _index in STAMP_FONTS),
+    )
+    return None
+
+
+def _jpeg_bytes(image: Image.Image) -> bytes:
+    buffer = BytesIO()
+    image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+    return buffer.getvalue()

@@ -1,0 +1,70 @@
+"""Celery tasks of the visits app: the daily reminder of drafts left unsubmitted.
+
+A reminder is claimed by a conditional UPDATE of ``Visit.reminded_at`` before the email goes
+out, so running the task twice (or a retry after a crash) never reminds the same draft twice.
+"""
+
+import datetime
+from functools import partial
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import absolute_url
+from schools.models import CountySettings
+from visits.models import Visit, VisitStatus
+
+
+@shared_task
+def remind_stale_drafts(now_iso: str | None = None) -> int:
+    """Find drafts older than each county's limit and queue one reminder per draft."""
+    now = datetime.datetime.fromisoformat(now_iso) if now_iso else timezone.now()
+    queued = 0
+    for county_settings in CountySettings.objects.all():
+        cutoff = now - datetime.timedelta(days=county_settings.draft_reminder_days)
+        stale = Visit.objects.filter(
+            school__county_id=county_settings.county_id,
+            status=VisitStatus.DRAFT,
+            reminded_at__isnull=True,
+            created_at__lte=cutoff,
+        ).values_list("pk", flat=True)
+        for visit_id in stale:
+            transaction.on_commit(partial(send_draft_reminder.delay, visit_id))
+            queued += 1
+    return queued
+
+
+@shared_task
+def send_draft_reminder(visit_id: int) -> bool:
+    """Email the inspector about one stale draft, unless it was reminded or submitted meanwhile."""
+    claimed = Visit.objects.filter(
+        pk=visit_id, status=VisitStatus.DRAFT, reminded_at__isnull=True
+    ).update(reminded_at=timezone.now())
+    if not claimed:
+        return False
+    visit = Visit.objects.select_related("school", "inspector", "created_by").get(pk=visit_id)
+    recipients = {visit.created_by}
+    inspector_user = getattr(visit.inspector, "user", None)
+    if inspector_user is not None:
+        recipients.add(inspector_user)
+    addresses = sorted({user.email for user in recipients if user.email and user.is_active})
+    if not addresses:
+        return False
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Unsubmitted visit record: %(school)s") % {"school": visit.school.name}
+        body = render_to_string(
+            "visits/email/draft_reminder.txt",
+            {
+                "visit": visit,
+                "recipient": visit.inspector.name,
+                "link": absolute_url(reverse("visits:visit_edit", args=[visit.pk])),
+            },
+        )
+    send_mail(subject, body, None, addresses)
+    return True

@@ -1,0 +1,590 @@
+"""Pages of the visit record: the inspector's month, the record form, lists, feedback, photos."""
+
+import functools
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.scoping import VIEW
+from dudao.files import private_file_response
+from inspectors.models import Inspector
+from schools.models import School
+from visits.export import visits_response
+from visits.forms import (
+    MATTER_NOTE_HELPER,
+    PROBLEM_HELPER,
+    AmendmentForm,
+    MatterNoteFormSet,
+    ProblemFormSet,
+    ReplyForm,
+    StartVisitForm,
+    VisitFilterForm,
+    VisitForm,
+)
+from visits.models import SHANGHAI, Visit, VisitPhoto
+from visits.services import (
+    VisitNotEditable,
+    add_photo,
+    delete_photo,
+    due_schools,
+    filter_visits,
+    inspector_month,
+    loggable_schools,
+    matters_for,
+    month_duty,
+    save_draft,
+    start_visit,
+    today_in_shanghai,
+    with_list_columns,
+)
+
+PAGE_SIZE = 25
+
+
+@functools.cache
+def _service_worker_source() -> str:
+    return Path(finders.find("js/visit_sw.js")).read_text(encoding="utf-8")
+
+
+def service_worker(request):
+    """The visit pages' service worker, served from /visits/ so that /visits/ is its scope.
+
+    Open to everyone: it holds no data, and the browser checks it for updates on its own.
+    """
+    response = HttpResponse(_service_worker_source(), content_type="application/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def _require(condition: bool) -> None:
+    if not condition:
+        raise PermissionDenied
+
+
+def _is_county_staff(user) -> bool:
+    return user.is_superuser or user.is_office or user.is_committee
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _visit(request, pk: int) -> Visit:
+    """A visit the user may see, or 404."""
+    visits = Visit.objects.for_user(request.user, VIEW).select_related(
+        "school__county__settings", "school__township", "inspector", "created_by"
+    )
+    return get_object_or_404(visits, pk=pk)
+
+
+def _editable_visit(request, pk: int) -> Visit:
+    """A visit the user may see and change, or 404 / 403."""
+    visit = _visit(request, pk)
+    _require(visit.can_edit(request.user))
+    return visit
+
+
+def _not_draft_json() -> JsonResponse:
+    return JsonResponse(
+        {"ok": False, "error": _("This visit has been submitted and can no longer be changed.")},
+        status=409,
+    )
+
+
+# --- the inspector's month ------------------------------------------------------------------
+
+
+@login_required
+def my_schools(request):
+    """本月督导: the inspector's schools, which still need a visit this month, one-tap start."""
+    user = request.user
+    _require(user.is_superuser or (user.is_inspector and user.inspector_id))
+    today = today_in_shanghai()
+    context = {"today": today, "rows": [], "duty": None, "drafts": []}
+    if user.is_inspector:
+        duty, rows = inspector_month(user, today=today)
+        drafts = (
+            Visit.objects.for_user(user)
+            .drafts()
+            .filter(inspector_id=user.inspector_id)
+            .select_related("school")
+        )
+        context.update(
+            duty=duty,
+            rows=rows,
+            due_count=sum(row.is_due for row in rows),
+            drafts=drafts,
+            is_special=user.inspector.is_special,
+        )
+    return render(request, "visits/my_schools.html", context)
+
+
+@login_required
+def visit_new(request):
+    """Pick a school and start a visit (special inspectors, the office)."""
+    user = request.user
+    schools = loggable_schools(user)
+    _require(user.is_superuser or user.is_office or user.is_inspector)
+    form = StartVisitForm(
+        request.POST or None, schools=schools, user=user, initial=request.GET.dict()
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit = start_visit(
+                school=form.cleaned_data["school"],
+                kind=form.cleaned_data["kind"],
+                inspector=form.cleaned_data.get("inspector"),
+                actor=user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("visits:visit_edit", visit.pk)
+    return render(request, "visits/visit_new.html", {"form": form})
+
+
+@login_required
+@require_POST
+def visit_start(request, school_pk: int):
+    """One tap: create the draft now (arrival = now) and open it."""
+    # Special inspectors may log at schools they are not shown when the county hides them.
+    school = (
+        School.objects.for_user(request.user).filter(pk=school_pk).first()
+        or loggable_schools(request.user).filter(pk=school_pk).first()
+    )
+    if school is None:
+        raise Http404
+    inspector = None
+    if request.POST.get("inspector"):
+        inspector = (
+            Inspector.objects.for_user(request.user).filter(pk=request.POST["inspector"]).first()
+        )
+    try:
+        visit = start_visit(
+            school=school,
+            kind=request.POST.get("kind", ""),
+            inspector=inspector,
+            actor=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(f"{reverse('visits:visit_new')}?school={school.pk}")
+    return redirect("visits:visit_edit", visit.pk)
+
+
+# --- the record form ------------------------------------------------------------------------
+
+
+def _record_forms(visit: Visit, user, data=None, *, strict: bool = False):
+    matters = matters_for(visit)
+    visit_day = timezone.localtime(visit.arrived_at, SHANGHAI).date()
+    problems_initial = None
+    if data is None:
+        problems_initial = [
+            {
+                "matter": problem.matter_id,
+                "severity": problem.severity,
+                "description": problem.description,
+                "required_change": problem.required_change,
+                "deadline": problem.deadline,
+            }
+            for problem in visit.problems.all()
+        ]
+    form = VisitForm(data, visit=visit, user=user, strict=strict)
+    notes = MatterNoteFormSet(
+        data,
+        prefix="matters",
+        matters=matters,
+        notes=visit.matter_notes.all(),
+        strict=strict,
+    )
+    problems = ProblemFormSet(
+        data,
+        prefix="problems",
+        matters=matters,
+        visit_day=visit_day,
+        strict=strict,
+        initial=problems_initial,
+    )
+    return form, notes, problems
+
+
+def _all_valid(*forms) -> bool:
+    results = [form.is_valid() for form in forms]  # validate every one, so all errors show
+    return all(results)
+
+
+@login_required
+def visit_edit(request, pk: int):
+    visit = _editable_visit(request, pk)
+    if not visit.is_draft:
+        messages.info(request, _("This visit is submitted; add a correction below if needed."))
+        return redirect("visits:visit_detail", visit.pk)
+    user = request.user
+    if request.method == "POST":
+        lenient = _record_forms(visit, user, request.POST)
+        _all_valid(*lenient)
+        try:
+            visit = save_draft(
+                visit=visit, form=lenient[0], notes_formset=lenient[1], problems_formset=lenient[2]
+            )
+        except VisitNotEditable:
+            messages.error(request, _("This visit has already been submitted."))
+            return redirect("visits:visit_detail", visit.pk)
+        if request.POST.get("action") != "submit":
+            messages.success(request, _("The draft is saved."))
+            return redirect("visits:visit_edit", visit.pk)
+        forms = _record_forms(visit, user, request.POST, strict=True)
+        if _all_valid(*forms):
+            try:
+                visit.submit(user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("The visit record is submitted."))
+                return redirect("visits:visit_detail", visit.pk)
+        else:
+            messages.error(
+                request,
+                _(
+                    "The record is not complete yet: see the marked fields. "
+                    "Everything typed so far is saved in the draft."
+                ),
+            )
+    else:
+        forms = _record_forms(visit, user)
+    form, notes, problems = forms
+    return render(
+        request,
+        "visits/visit_edit.html",
+        {
+            "visit": visit,
+            "form": form,
+            "notes_formset": notes,
+            "problems_formset": problems,
+            "note_helper": MATTER_NOTE_HELPER,
+            "problem_helper": PROBLEM_HELPER,
+            "photos": visit.photos.all(),
+            "county_settings": visit.school.county.settings,
+        },
+    )
+
+
+@login_required
+@require_POST
+def visit_autosave(request, pk: int):
+    """Save the draft as typed, whatever is missing, and answer when it was saved."""
+    visit = _editable_visit(request, pk)
+    if not visit.is_draft:
+        return _not_draft_json()
+    forms = _record_forms(visit, request.user, request.POST)
+    _all_valid(*forms)
+    try:
+        visit = save_draft(
+            visit=visit, form=forms[0], notes_formset=forms[1], problems_formset=forms[2]
+        )
+    except VisitNotEditable:
+        return _not_draft_json()
+    return JsonResponse({"ok": True, "saved_at": timezone.localtime(visit.updated_at).isoformat()})
+
+
+def _client_time(value):
+    """An ISO 8601 time sent by the phone (its own clock), or None if there is none."""
+    try:
+        moment = parse_datetime(value or "")
+    except ValueError:
+        return None
+    if moment is not None and timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def _float_or_none(value):
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number == number else None  # NaN is no position
+
+
+@login_required
+@require_POST
+def check_in(request, pk: int):
+    """Record where the inspector is (with consent, on their tap); no position: "no location"."""
+    visit = _editable_visit(request, pk)
+    if not visit.is_draft:
+        return _not_draft_json()
+    latitude = _float_or_none(request.POST.get("lat"))
+    longitude = _float_or_none(request.POST.get("lon"))
+    if latitude is not None and not -90 <= latitude <= 90:
+        latitude = None
+    if longitude is not None and not -180 <= longitude <= 180:
+        longitude = None
+    accuracy = _float_or_none(request.POST.get("accuracy"))
+    with transaction.atomic():
+        locked = Visit.objects.locked().get(pk=visit.pk)
+        if not locked.is_draft:
+            return _not_draft_json()
+        locked.record_check_in(
+            latitude=latitude,
+            longitude=longitude,
+            accuracy=accuracy if accuracy is not None and accuracy >= 0 else None,
+            taken_at=_client_time(request.POST.get("taken_at")),
+        )
+        locked.save()
+    return JsonResponse(
+        {
+            "ok": True,
+            "status": locked.check_in_status,
+            "status_display": locked.get_check_in_status_display(),
+            "distance_m": locked.check_in_distance,
+            "flagged": locked.is_flagged,
+            "saved_at": timezone.localtime(locked.updated_at).isoformat(),
+        }
+    )
+
+
+@login_required
+@require_POST
+def visit_discard(request, pk: int):
+    """Throw away a draft started by mistake, with its photos."""
+    visit = _editable_visit(request, pk)
+    if not visit.is_draft:
+        messages.error(request, _("A submitted visit is kept in the archive."))
+        return redirect("visits:visit_detail", visit.pk)
+    photos = list(visit.photos.all())
+    with transaction.atomic():
+        visit.delete()
+        for photo in photos:
+            transaction.on_commit(photo.delete_files)
+    messages.success(request, _("The draft is discarded."))
+    return redirect("visits:my_schools" if request.user.is_inspector else "visits:visit_list")
+
+
+# --- photos ---------------------------------------------------------------------------------
+
+
+def _photo_json(photo: VisitPhoto) -> dict:
+    return {
+        "id": photo.pk,
+        "thumbnail_url": reverse("visits:photo_file", args=[photo.pk, "thumb"]),
+        "url": reverse("visits:photo_file", args=[photo.pk, "full"]),
+        "name": photo.original_name,
+        "delete_url": reverse("visits:photo_delete", args=[photo.pk]),
+    }
+
+
+@login_required
+@require_POST
+def photo_upload(request, pk: int):
+    visit = _editable_visit(request, pk)
+    as_json = _wants_json(request)
+    uploaded = request.FILES.get("file")
+    error = None
+    photo = None
+    if not visit.is_draft:
+        if as_json:
+            return _not_draft_json()
+        error = _("This visit has already been submitted.")
+    elif uploaded is None:
+        error = _("Choose a photo to upload.")
+    else:
+        try:
+            photo = add_photo(
+                visit=visit,
+                uploaded_file=uploaded,
+                actor=request.user,
+                taken_at=_client_time(request.POST.get("taken_at")),
+            )
+        except ValidationError as invalid:
+            error = " ".join(invalid.messages)
+        except VisitNotEditable:
+            return _not_draft_json() if as_json else redirect("visits:visit_detail", visit.pk)
+    if as_json:
+        if error:
+            return JsonResponse({"error": error}, status=400)
+        return JsonResponse(_photo_json(photo), status=201)
+    if error:
+        messages.error(request, error)
+    return redirect("visits:visit_edit", visit.pk)
+
+
+@login_required
+@require_POST
+def photo_delete(request, pk: int):
+    photo = get_object_or_404(VisitPhoto.objects.for_user(request.user), pk=pk)
+    visit = _editable_visit(request, photo.visit_id)
+    try:
+        with transaction.atomic():
+            delete_photo(photo=photo)
+    except VisitNotEditable:
+        if _wants_json(request):
+            return _not_draft_json()
+        messages.error(request, _("Photos of a submitted visit are kept."))
+        return redirect("visits:visit_detail", visit.pk)
+    if _wants_json(request):
+        return JsonResponse({"ok": True})
+    return redirect("visits:visit_edit", visit.pk)
+
+
+@login_required
+def photo_file(request, pk: int, variant: str):
+    """A photo, only for users who may see its visit; files never have a public URL."""
+    photo = get_object_or_404(VisitPhoto.objects.for_user(request.user), pk=pk)
+    stored = photo.image if variant == "full" else photo.thumbnail
+    return private_file_response(stored, max_age=86400)
+
+
+# --- reading a record -----------------------------------------------------------------------
+
+
+def _record_context(visit: Visit) -> dict:
+    return {
+        "visit": visit,
+        "notes": visit.matter_notes.select_related("matter"),
+        "problems": visit.problems.select_related("matter", "rectification_item"),
+        "photos": visit.photos.all(),
+        "amendments": visit.amendments.select_related("author"),
+        "co_inspectors": visit.co_inspectors.all(),
+    }
+
+
+@login_required
+def visit_detail(request, pk: int):
+    visit = _visit(request, pk)
+    user = request.user
+    context = _record_context(visit)
+    is_principal = visit.is_school_principal(user)
+    can_edit = visit.can_edit(user)
+    context.update(
+        can_edit=can_edit,
+        is_principal=is_principal,
+        events=visit.events.select_related("actor"),
+        reply_form=ReplyForm(action=reverse("visits:visit_reply", args=[visit.pk]))
+        if is_principal and not visit.principal_reply
+        else None,
+        amend_form=AmendmentForm(action=reverse("visits:visit_amend", args=[visit.pk]))
+        if can_edit and not visit.is_draft
+        else None,
+    )
+    return render(request, "visits/visit_detail.html", context)
+
+
+@login_required
+def visit_print(request, pk: int):
+    visit = _visit(request, pk)
+    context = _record_context(visit)
+    context["matters"] = _matter_rows(visit, context["notes"])
+    return render(request, "visits/visit_print.html", context)
+
+
+def _matter_rows(visit: Visit, notes) -> list[dict]:
+    """Every matter of the record, as the paper form lists them, with the note if any."""
+    by_matter = {note.matter_id: note for note in notes}
+    return [{"matter": matter, "note": by_matter.get(matter.pk)} for matter in matters_for(visit)]
+
+
+@login_required
+@require_POST
+def visit_read(request, pk: int):
+    visit = _visit(request, pk)
+    try:
+        visit.mark_read(request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("visits:visit_detail", visit.pk)
+
+
+@login_required
+@require_POST
+def visit_reply(request, pk: int):
+    visit = _visit(request, pk)
+    _require(visit.is_school_principal(request.user))
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write a reply first."))
+        return redirect("visits:visit_detail", visit.pk)
+    try:
+        visit.reply(request.user, form.cleaned_data["text"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your reply is sent to the inspector."))
+    return redirect("visits:visit_detail", visit.pk)
+
+
+@login_required
+@require_POST
+def visit_amend(request, pk: int):
+    visit = _editable_visit(request, pk)
+    form = AmendmentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the correction first."))
+        return redirect("visits:visit_detail", visit.pk)
+    try:
+        visit.amend(request.user, form.cleaned_data["text"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The correction is added to the record."))
+    return redirect("visits:visit_detail", visit.pk)
+
+
+# --- lists ----------------------------------------------------------------------------------
+
+
+def _filtered(request):
+    form = VisitFilterForm(request.GET or None, user=request.user)
+    visits = Visit.objects.for_user(request.user)
+    cleaned = form.cleaned_data if form.is_valid() else {}
+    return form, filter_visits(visits, cleaned), cleaned
+
+
+@login_required
+def visit_list(request):
+    """督导记录: the visits the user may see, filtered; for county staff, the schools still due."""
+    user = request.user
+    _require(_is_county_staff(user) or user.is_inspector)
+    form, visits, cleaned = _filtered(request)
+    page = Paginator(with_list_columns(visits), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "can_export": _is_county_staff(user)}
+    if _is_county_staff(user):
+        today = today_in_shanghai()
+        year, month = cleaned.get("month") or (today.year, today.month)
+        context["due_rows"] = due_schools(School.objects.for_user(user), year=year, month=month)
+        context["due_month"] = f"{year}-{month:02d}"
+        if user.county_id:
+            context["duty"] = month_duty(user.county.settings, year=year, month=month)
+    return render(request, "visits/visit_list.html", context)
+
+
+@login_required
+def visit_export(request):
+    _require(_is_county_staff(request.user))
+    _form, visits, _cleaned = _filtered(request)
+    return visits_response(
+        with_list_columns(visits).prefetch_related("co_inspectors"),
+        filename=f"督导记录-{today_in_shanghai():%Y%m%d}.xlsx",
+    )
+
+
+@login_required
+def school_visits(request):
+    """督导反馈: the principal's list of submitted visits to their school."""
+    user = request.user
+    _require(user.is_superuser or user.is_principal)
+    visits = with_list_columns(Visit.objects.for_user(user).submitted())
+    page = Paginator(visits, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "visits/school_visits.html", {"page": page})
