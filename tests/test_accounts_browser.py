@@ -5,7 +5,7 @@ import pytest
 
 from accounts.models import User
 from tests import factories
-from tests.e2e import login
+from tests.e2e import login, switch_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,8 +22,7 @@ def test_one_time_password_journey_on_a_phone(phone_page, live_server, personas)
     assert "初始密码仅显示这一次" in page.content()
     password = page.locator("dd.font-monospace").nth(1).inner_text().strip()
 
-    page.context.clear_cookies()
-    login(page, live_server, "i13800008642", password)
+    switch_user(page, live_server, "i13800008642", password)
     assert page.url.endswith("/accounts/password/")
     page.fill("input[name=old_password]", password)
     page.fill("input[name=new_password1]", "ma-own-Secret-77")

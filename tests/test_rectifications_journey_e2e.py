@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from rectifications.models import RectificationItem, RectificationState
 from tests import factories
-from tests.e2e import login
+from tests.e2e import login, switch_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,11 +18,6 @@ def photo(tmp_path, name):
     path = tmp_path / name
     Image.new("RGB", (640, 480), (40, 160, 90)).save(path, "JPEG")
     return path
-
-
-def switch_user(page, live_server, username):
-    page.context.clear_cookies()
-    login(page, live_server, username)
 
 
 def open_item(page, live_server, list_path, problem):

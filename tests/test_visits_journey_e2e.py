@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from rectifications.models import RectificationItem
 from tests import factories
-from tests.e2e import login
+from tests.e2e import login, switch_user
 from visits.models import Visit, VisitStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -94,8 +94,7 @@ def test_visit_logged_on_a_phone_is_read_and_answered(personas, live_server, pho
     detail_url = page.url
 
     # The principal reads the feedback and replies.
-    page.context.clear_cookies()
-    login(page, live_server, personas.principal.username)
+    switch_user(page, live_server, personas.principal.username)
     with page.expect_navigation():
         page.get_by_role("link", name="查看反馈").click()
     with page.expect_navigation():
@@ -111,8 +110,7 @@ def test_visit_logged_on_a_phone_is_read_and_answered(personas, live_server, pho
     no_sideways_scroll(page)
 
     # The inspector sees that the school has read it, and the reply.
-    page.context.clear_cookies()
-    login(page, live_server, personas.inspector_user.username)
+    switch_user(page, live_server, personas.inspector_user.username)
     page.goto(detail_url)
     expect(page.locator(".badge", has_text="已阅")).to_be_visible()
     expect(page.locator("body")).to_contain_text("已安排总务处今天清理完毕。")
