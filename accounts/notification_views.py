@@ -1,21 +1,19 @@
 """The in-app notifications: a user's own list, opening one (marks it read), marking all read."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.models import Notification
-
-PAGE_SIZE = 30
+from dudao.pagination import paginate
 
 
 @login_required
 def notification_list(request):
     notifications = Notification.objects.for_user(request.user)
-    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, notifications)
     return render(request, "accounts/notifications/list.html", {"page": page})
 
 

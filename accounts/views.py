@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +24,7 @@ from accounts.forms import (
 from accounts.models import User
 from accounts.scoping import CHANGE
 from accounts.sheets import one_time_password_response
+from dudao.pagination import paginate
 from inspectors.models import Inspector
 from schools.models import County, School
 
@@ -78,7 +78,7 @@ def user_list(request):
     users = form.filter(
         _manageable_users(request.user).select_related("county", "school", "inspector")
     ).order_by("role", "username")
-    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    page = paginate(request, users, per_page=50)
     missing = _missing_logins(request.user)
     return render(
         request,
@@ -88,15 +88,8 @@ def user_list(request):
             "page": page,
             "missing_inspectors": missing["inspectors"].count(),
             "missing_schools": missing["schools"].count(),
-            "query": _query_without_page(request),
         },
     )
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 @office_required

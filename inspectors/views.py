@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,11 +12,11 @@ from django.views.decorators.http import require_safe
 from accounts.access import OFFICE, OFFICE_AND_COMMITTEE, roles_required
 from accounts.scoping import CHANGE
 from dudao.files import private_file_response
+from dudao.pagination import paginate
 from inspectors.forms import AssignmentEndForm, AssignmentForm, InspectorFilterForm, InspectorForm
 from inspectors.models import Assignment, Inspector
 from inspectors.services import save_inspector
 from schools.access import may_change
-from schools.views import PAGE_SIZE
 
 
 @roles_required(OFFICE_AND_COMMITTEE)
@@ -28,7 +27,7 @@ def inspector_list(request):
         .with_load()
     )
     form = InspectorFilterForm(request.GET or None, user=request.user)
-    page = Paginator(form.filter(inspectors), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, form.filter(inspectors))
     today = timezone.localdate()
     for inspector in page.object_list:
         settings = inspector.county.settings

@@ -7,7 +7,6 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +19,7 @@ from accounts.access import OFFICE_AND_COMMITTEE, roles_required
 from accounts.models import Role
 from accounts.scoping import CHANGE, VIEW
 from dudao.files import private_file_response
+from dudao.pagination import paginate
 from rectifications import export, services
 from rectifications.forms import STEP_FORMS, BoardFilterForm, ItemForm, NoticeForm
 from rectifications.models import (
@@ -34,7 +34,7 @@ from rectifications.models import (
 )
 from schools.models import School, Township
 
-PAGE_SIZE = 50
+ITEMS_PER_PAGE = 50  # the office scans the board; fewer page turns
 
 # What the school does next, by state (the principal's to-do list).
 NEXT_STEP = {
@@ -48,16 +48,6 @@ NEXT_STEP = {
     RectificationState.AWAITING_VERIFICATION: gettext_lazy("Waiting for the inspector to verify."),
     RectificationState.CLOSED: gettext_lazy("Closed."),
 }
-
-
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _querystring_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 @roles_required(OFFICE_AND_COMMITTEE)
@@ -78,10 +68,11 @@ def board(request):
         "rectifications/board.html",
         {
             "form": form,
-            "page": _page(request, _by_urgency(form.filter(items), today)),
+            "page": paginate(
+                request, _by_urgency(form.filter(items), today), per_page=ITEMS_PER_PAGE
+            ),
             "counts": counts,
             "state_counts": state_counts,
-            "querystring": _querystring_without_page(request),
             "today": today,
         },
     )
@@ -162,7 +153,7 @@ def summary(request):
         days = (timezone.localdate(closed_at) - timezone.localdate(created_at)).days
         days_by_school[school_id].append(days)
         days_by_township[township_id].append(days)
-    page = _page(request, schools)
+    page = paginate(request, schools)
     for school in page:
         school.median_days = _median(days_by_school[school.pk])
     township_rows = list(townships)
@@ -199,7 +190,7 @@ def our_items(request):
         request,
         "rectifications/our_items.html",
         {
-            "page": _page(request, todo),
+            "page": paginate(request, todo, per_page=ITEMS_PER_PAGE),
             "waiting": items.filter(state=RectificationState.AWAITING_VERIFICATION),
             "closed": items.filter(state=RectificationState.CLOSED).order_by("-closed_at")[:10],
             "notices": notices,
@@ -230,7 +221,11 @@ def my_items(request):
     return render(
         request,
         "rectifications/my_items.html",
-        {"page": _page(request, items), "show_closed": show_closed, "today": today},
+        {
+            "page": paginate(request, items, per_page=ITEMS_PER_PAGE),
+            "show_closed": show_closed,
+            "today": today,
+        },
     )
 
 
@@ -347,7 +342,7 @@ def notice_list(request):
         .annotate(item_count=Count("items"))
         .order_by("-issued_at", "-pk")
     )
-    return render(request, "rectifications/notice_list.html", {"page": _page(request, notices)})
+    return render(request, "rectifications/notice_list.html", {"page": paginate(request, notices)})
 
 
 @roles_required({Role.OFFICE, Role.INSPECTOR})

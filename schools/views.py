@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,13 +10,12 @@ from django.utils.translation import gettext as _
 
 from accounts.access import COUNTY_READERS, OFFICE, OFFICE_AND_COMMITTEE, roles_required
 from accounts.scoping import CHANGE, VIEW
+from dudao.pagination import paginate
 from inspectors.models import Assignment, Inspector
 from schools.access import county_choices, county_for, may_change
 from schools.forms import CountySettingsForm, SchoolFilterForm, SchoolForm
 from schools.models import CountySettings, PrincipalTenure, School
 from schools.services import coverage_report
-
-PAGE_SIZE = 25
 
 
 @roles_required(COUNTY_READERS)
@@ -28,7 +26,7 @@ def school_list(request):
         .with_active_inspector_count()
     )
     form = SchoolFilterForm(request.GET or None, user=request.user)
-    page = Paginator(form.filter(schools), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, form.filter(schools))
     return render(
         request,
         "schools/school_list.html",

@@ -113,6 +113,13 @@ def test_export_is_filtered_and_formula_neutral(client, personas):
     assert rows[1][5] == '\'=HYPERLINK("x")'
 
 
+def test_board_export_link_carries_the_filters_but_not_the_page(client, personas):
+    client.force_login(personas.office)
+    response = client.get(reverse("rectifications:board"), {"severity": "major", "page": "1"})
+    export = reverse("rectifications:export")
+    assert f'href="{export}?severity=major"' in response.content.decode()
+
+
 def test_summary_counts_and_median(client, personas, monkeypatch):
     client.force_login(personas.office)
     today = timezone.localdate()

@@ -93,6 +93,18 @@ def test_school_list_paginates(office_client, personas):
     assert len(second.context["page"].object_list) == 7
 
 
+def test_page_links_keep_the_filters(office_client, personas):
+    township = factories.TownshipFactory(county=personas.county, name="多巴镇")
+    factories.SchoolFactory.create_batch(30, county=personas.county, township=township)
+    response = office_client.get(
+        reverse("schools:school_list"), {"township": township.pk, "page": 2}
+    )
+    html = response.content.decode()
+    assert f'href="?township={township.pk}&amp;page=1"' in html
+    assert "第 26–30 条，共 30 条" in html
+    assert len(response.context["page"].object_list) == 5
+
+
 @pytest.mark.parametrize("role", ["office", "inspector"])
 def test_school_list_queries_do_not_grow_with_rows(
     client, personas, django_assert_max_num_queries, role

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.scoping import VIEW
 from dudao.files import private_file_response
+from dudao.pagination import paginate
 from inspectors.models import Inspector
 from schools.models import School
 from visits.export import visits_response
@@ -49,8 +49,6 @@ from visits.services import (
     today_in_shanghai,
     with_list_columns,
 )
-
-PAGE_SIZE = 25
 
 
 @functools.cache
@@ -558,7 +556,7 @@ def visit_list(request):
     user = request.user
     _require(_is_county_staff(user) or user.is_inspector)
     form, visits, cleaned = _filtered(request)
-    page = Paginator(with_list_columns(visits), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, with_list_columns(visits))
     context = {"form": form, "page": page, "can_export": _is_county_staff(user)}
     if _is_county_staff(user):
         today = today_in_shanghai()
@@ -586,5 +584,5 @@ def school_visits(request):
     user = request.user
     _require(user.is_superuser or user.is_principal)
     visits = with_list_columns(Visit.objects.for_user(user).submitted())
-    page = Paginator(visits, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, visits)
     return render(request, "visits/school_visits.html", {"page": page})
