@@ -86,12 +86,22 @@ class TransitionError(Exception):
 
 @dataclass(frozen=True)
 class Step:
-    """What a transition needs: the states it starts from and who may take it."""
+    """What a transition needs: the states it starts from and who may take it.
+
+    ``escalated_capacities`` may also take the step once the item is escalated (上报): the school
+    still does the work, but the office then acts for the bureau or county government too.
+    """
 
     action: str
     verb: str
     from_states: tuple[str, ...]
     capacities: tuple[str, ...]
+    escalated_capacities: tuple[str, ...] = ()
+
+    def capacities_for(self, item) -> tuple[str, ...]:
+        if item.is_escalated:
+            return (*self.capacities, *self.escalated_capacities)
+        return self.capacities
 
 
 STEPS = {
@@ -102,18 +112,21 @@ STEPS = {
             _("submit a plan"),
             (RectificationState.OPEN,),
             (Capacity.SCHOOL,),
+            escalated_capacities=(Capacity.OFFICE,),
         ),
         Step(
             EventAction.PROGRESS_REPORTED,
             _("report progress"),
             (RectificationState.IN_PROGRESS, RectificationState.RETURNED),
             (Capacity.SCHOOL,),
+            escalated_capacities=(Capacity.OFFICE,),
         ),
         Step(
             EventAction.DONE_REPORTED,
             _("report completion"),
             (RectificationState.IN_PROGRESS, RectificationState.RETURNED),
             (Capacity.SCHOOL,),
+            escalated_capacities=(Capacity.OFFICE,),
         ),
         Step(
             EventAction.VERIFIED,
@@ -330,7 +343,7 @@ class RectificationItem(models.Model):
         return [
             action
             for action, step in STEPS.items()
-            if self.state in step.from_states and capacities & set(step.capacities)
+            if self.state in step.from_states and capacities & set(step.capacities_for(self))
         ]
 
     # Transitions ---------------------------------------------------------------------------
@@ -468,15 +481,6 @@ class RectificationItem(models.Model):
     ):
         """Lock the row, check actor and state, apply ``change``, record the event; atomically."""
         step = STEPS[action]
-        capacities = self.capacities_of(actor)
-        if not capacities & set(step.capacities):
-            raise TransitionError(
-                _("You cannot %(verb)s: only %(who)s may do this.")
-                % {
-                    "verb": step.verb,
-                    "who": _(" or ").join(str(Capacity(c).label) for c in step.capacities),
-                }
-            )
         with transaction.atomic():
             item = (
                 type(self)
@@ -484,6 +488,16 @@ class RectificationItem(models.Model):
                 .select_related("school__county__settings")
                 .get(pk=self.pk)
             )
+            # Checked on the locked row: who may act can depend on it (an escalated item).
+            allowed = step.capacities_for(item)
+            if not item.capacities_of(actor) & set(allowed):
+                raise TransitionError(
+                    _("You cannot %(verb)s: only %(who)s may do this.")
+                    % {
+                        "verb": step.verb,
+                        "who": _(" or ").join(str(Capacity(c).label) for c in allowed),
+                    }
+                )
             if item.state not in step.from_states:
                 raise TransitionError(
                     _("You cannot %(verb)s: the item is now “%(state)s”.")

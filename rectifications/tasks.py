@@ -167,13 +167,14 @@ def _remind_county(county_settings, today: datetime.date) -> int:
 
     horizon = today + datetime.timedelta(days=county_settings.reminder_days_before_deadline)
     for item in items.filter(state__in=SCHOOL_MOVE_STATES, deadline__lte=horizon):
-        owner = Capacity.OFFICE if item.is_escalated else Capacity.SCHOOL
+        # Escalated, the school still does the work and the office acts for the new owner.
+        owners = {Capacity.SCHOOL, Capacity.OFFICE} if item.is_escalated else {Capacity.SCHOOL}
         title = (
             _("Overdue rectification at %(school)s (deadline %(date)s)")
             if item.deadline < today
             else _("Rectification at %(school)s due on %(date)s")
         )
-        users = recipients.of(item, {owner, Capacity.INSPECTOR})
+        users = recipients.of(item, {*owners, Capacity.INSPECTOR})
         reminders.append(Reminder(item, users, f"rect-due:{today}", title, item.deadline))
 
     # Reported done on or before this day: the check is due within the reminder window.

@@ -275,7 +275,7 @@ def item_action(request, pk, action):
     if action not in STEP_FORMS:
         raise Http404
     item = get_object_or_404(_items_for_page(request.user, CHANGE), pk=pk)
-    if not item.capacities_of(request.user) & set(STEPS[action].capacities):
+    if not item.capacities_of(request.user) & set(STEPS[action].capacities_for(item)):
         raise PermissionDenied
     form = STEP_FORMS[action](request.POST, request.FILES, item=item)
     if form.is_valid():

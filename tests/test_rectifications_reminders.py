@@ -85,13 +85,16 @@ def test_daily_reminders_are_sent_once_per_item_user_and_day(personas, clock, se
     assert send_daily_reminders() == 0
 
 
-def test_escalated_items_remind_the_office_not_the_school(personas, clock):
+def test_escalated_items_remind_the_principal_and_the_office(personas, clock):
     clock(shanghai(2026, 3, 10, 7, 30))
     item = make_item(personas, deadline=datetime.date(2026, 3, 1))
     item.escalate(personas.office, OwnerLevel.BUREAU, "需要教育局调配教师")
     send_daily_reminders()
-    assert Notification.objects.filter(user=personas.office).exists()
-    assert not Notification.objects.filter(user=personas.principal).exists()
+    # The school still does the work; the office acts for the bureau. Both are reminded.
+    for user in (personas.principal, personas.office):
+        assert Notification.objects.filter(
+            user=user, dedupe_key=f"rect-due:2026-03-10:{item.pk}"
+        ).exists()
 
 
 def test_verification_and_follow_up_reminders(personas, clock):

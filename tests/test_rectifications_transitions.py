@@ -230,3 +230,26 @@ def test_events_and_items_cannot_be_deleted_in_the_admin(personas, client):
     assert response.status_code == 403
     assert RectificationItem.objects.filter(pk=item.pk).exists()
     assert RectificationEvent.objects.filter(item=item).exists()
+
+
+def test_the_office_records_the_work_on_an_escalated_item(personas):
+    item = make_item(personas, responsible_inspector=personas.inspector)
+    office = personas.office
+    assert EventAction.PLAN_SUBMITTED not in item.allowed_actions(office)
+    with pytest.raises(TransitionError):
+        item.submit_plan(office, "由教育局统筹")
+    item.escalate(office, OwnerLevel.BUREAU, "需要教育局调配资金")
+    assert EventAction.PLAN_SUBMITTED in item.allowed_actions(office)
+    item.submit_plan(office, "教育局已立项")
+    item.report_progress(office, "已招标")
+    item.report_done(office, "已完工", [photo()])
+    item.refresh_from_db()
+    assert item.state == S.AWAITING_VERIFICATION
+    # The school still may act too, and the office of another county never.
+    assert EventAction.RETURNED in item.allowed_actions(office)
+    item.return_to_school(personas.inspector_user, "缺少验收单")
+    item.report_progress(personas.principal, "学校补充验收单")
+    with pytest.raises(TransitionError):
+        item.report_progress(personas.other_office, "越权")
+    actors = list(item.events.values_list("action", "actor"))
+    assert (EventAction.DONE_REPORTED, office.pk) in actors

@@ -363,3 +363,17 @@ def test_lists_keep_a_constant_query_count(client, personas, role, url_name):
     few = queries()
     grow(12)
     assert queries() == few
+
+
+def test_the_office_submits_a_plan_on_an_escalated_item_through_the_page(client, personas):
+    item = make_item(personas)
+    client.force_login(personas.office)
+    url = step_url(item, EventAction.PLAN_SUBMITTED)
+    assert client.post(url, {"plan_submitted-text": "县教育局统筹"}).status_code == 403
+    item.escalate(personas.office, OwnerLevel.GOVERNMENT, "需县政府协调")
+    page = client.get(reverse("rectifications:item", kwargs={"pk": item.pk}))
+    assert url in page.content.decode()
+    response = client.post(url, {"plan_submitted-text": "县政府已协调"})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.state == S.IN_PROGRESS
