@@ -248,6 +248,16 @@ def test_submission_needs_a_judgement_and_at_least_one_matter(inspector_client, 
     assert draft.is_draft
 
 
+def test_a_departure_days_after_the_arrival_is_refused(inspector_client, personas, draft):
+    arrived = timezone.localtime(draft.arrived_at)
+    late = (arrived + datetime.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    data = record_data(personas, draft, departed_at=late)
+    response = post_edit(inspector_client, draft, data, "submit")
+    assert "离校时间应与到校在同一天" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.is_draft and draft.departed_at is None
+
+
 def test_problem_deadline_before_the_visit_is_refused(inspector_client, personas, draft):
     data = record_data(personas, draft, **{"problems-0-deadline": "2000-01-01"})
     response = post_edit(inspector_client, draft, data, "submit")

@@ -11,6 +11,7 @@ from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
 from django import forms
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,9 @@ from inspectors.models import Inspector, InspectorStatus
 from rectifications.models import Severity
 from schools.models import School, SupervisionMatter, Township
 from visits.models import (
+    CLIENT_CLOCK_SKEW,
+    MAX_ACCURACY_METERS,
+    SHANGHAI,
     Judgement,
     Visit,
     VisitKind,
@@ -48,6 +52,11 @@ def inline_helper(layout: Layout) -> FormHelper:
     return helper
 
 
+# Bounds that only catch typing slips and tampering; a record may be entered days after the visit.
+EARLIEST_RECORD = datetime.datetime(2000, 1, 1, tzinfo=SHANGHAI)
+LONGEST_VISIT = datetime.timedelta(hours=24)
+
+
 class VisitForm(forms.ModelForm):
     """The record itself. ``strict`` asks for what a submitted record must have."""
 
@@ -67,7 +76,9 @@ class VisitForm(forms.ModelForm):
     check_in_longitude = forms.FloatField(
         required=False, min_value=-180, max_value=180, widget=forms.HiddenInput
     )
-    check_in_accuracy = forms.FloatField(required=False, min_value=0, widget=forms.HiddenInput)
+    check_in_accuracy = forms.FloatField(
+        required=False, min_value=0, max_value=MAX_ACCURACY_METERS, widget=forms.HiddenInput
+    )
     # When the phone took the position (its own clock): an offline check-in arrives later.
     check_in_taken_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
     location_consent = forms.BooleanField(required=False, widget=forms.HiddenInput)
@@ -153,12 +164,24 @@ class VisitForm(forms.ModelForm):
             )
         )
 
+    def clean_arrived_at(self):
+        arrived = self.cleaned_data["arrived_at"]
+        if arrived is None:
+            return None
+        if arrived > timezone.now() + CLIENT_CLOCK_SKEW:
+            raise forms.ValidationError(_("The arrival cannot be in the future."))
+        if arrived < EARLIEST_RECORD:
+            raise forms.ValidationError(_("Enter the real arrival time."))
+        return arrived
+
     def clean(self):
         cleaned = super().clean()
         arrived = cleaned.get("arrived_at") or self.instance.arrived_at
         departed = cleaned.get("departed_at")
         if arrived and departed and departed < arrived:
             self.add_error("departed_at", _("The departure cannot be before the arrival."))
+        elif arrived and departed and departed > arrived + LONGEST_VISIT:
+            self.add_error("departed_at", _("The departure must be on the day of the visit."))
         return cleaned
 
     def _post_clean(self):
@@ -455,7 +478,7 @@ class VisitFilterForm(forms.Form):
         if not value:
             return None
         match = re.fullmatch(r"(\d{4})-(\d{1,2})", value)
-        if not match or not 1 <= int(match[2]) <= 12:
+        if not match or not 2000 <= int(match[1]) <= 2100 or not 1 <= int(match[2]) <= 12:
             raise forms.ValidationError(_("Enter a month as YYYY-MM."))
         return int(match[1]), int(match[2])
 

@@ -73,6 +73,8 @@ FLAGGED_CHECK_INS = (CheckInStatus.FAR, CheckInStatus.NO_LOCATION, CheckInStatus
 CLIENT_CLOCK_SKEW = datetime.timedelta(minutes=5)
 # Earlier than this before the arrival, a phone's time belongs to another day's work.
 BEFORE_ARRIVAL_MARGIN = datetime.timedelta(hours=12)
+# A browser reports accuracy in metres; beyond this the position says nothing.
+MAX_ACCURACY_METERS = 100_000
 
 
 class Judgement(models.TextChoices):
@@ -362,7 +364,11 @@ class Visit(models.Model):
         self.location_consent = True
         self.check_in_latitude = coordinate(latitude)
         self.check_in_longitude = coordinate(longitude)
-        self.check_in_accuracy = round(accuracy) if accuracy is not None else None
+        self.check_in_accuracy = (
+            round(accuracy)
+            if accuracy is not None and 0 <= accuracy <= MAX_ACCURACY_METERS
+            else None
+        )
         school = self.school
         if school.latitude is None or school.longitude is None:
             self.check_in_distance = None

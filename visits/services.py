@@ -91,6 +91,10 @@ def default_inspector(school: School) -> Inspector | None:
     return assignment.inspector if assignment else None
 
 
+# A draft begun this long ago at the same school is still today's visit.
+RESUME_DRAFT_WITHIN = datetime.timedelta(hours=12)
+
+
 def start_visit(
     *,
     school: School,
@@ -99,7 +103,10 @@ def start_visit(
     inspector: Inspector | None = None,
     now: datetime.datetime | None = None,
 ) -> Visit:
-    """Create a draft at once (arrival = now), so photos can be uploaded to it immediately."""
+    """Create a draft at once (arrival = now), so photos can be uploaded to it immediately.
+
+    The actor's draft of the same visit begun within the last hours is opened instead.
+    """
     if actor.is_inspector:
         inspector = actor.inspector
     allowed_kinds = [value for value, _label in kinds_for(inspector)]
@@ -113,12 +120,22 @@ def start_visit(
         )
     if inspector.county_id != school.county_id:
         raise ValidationError(gettext("The inspector belongs to another county."))
+    now = now or timezone.now()
+    started_today = (
+        Visit.objects.drafts()
+        .filter(school=school, inspector=inspector, kind=kind, created_by=actor)
+        .filter(arrived_at__gte=now - RESUME_DRAFT_WITHIN)
+        .order_by("-arrived_at")
+        .first()
+    )
+    if started_today is not None:  # a second tap, or back to the visit begun this morning
+        return started_today
     with transaction.atomic():
         visit = Visit.objects.create(
             school=school,
             inspector=inspector,
             kind=kind,
-            arrived_at=now or timezone.now(),
+            arrived_at=now,
             created_by=actor,
         )
         visit.events.create(actor=actor, action=VisitEvent.Action.STARTED)
@@ -161,11 +178,13 @@ def save_draft(*, visit: Visit, form, notes_formset, problems_formset) -> Visit:
 
 def _save_notes(visit: Visit, formset) -> None:
     notes = []
+    seen = set()
     for form in formset.forms:
         data = getattr(form, "cleaned_data", {})
         matter = data.get("matter")
-        if matter is None:
+        if matter is None or matter.pk in seen:  # a tampered form may repeat a matter
             continue
+        seen.add(matter.pk)
         note = VisitMatterNote(
             visit=visit,
             matter=matter,
@@ -407,6 +426,17 @@ def with_list_columns(visits):
     return visits.select_related("school__township", "inspector").annotate(
         problem_count=Coalesce(Subquery(problem_count, output_field=IntegerField()), Value(0))
     )
+
+
+def filter_schools(schools, data: dict):
+    """The schools the visit list's place filters (township, school, inspector) point at."""
+    if data.get("township"):
+        schools = schools.filter(township=data["township"])
+    if data.get("school"):
+        schools = schools.filter(pk=data["school"].pk)
+    if data.get("inspector"):
+        schools = schools.filter(pk__in=Assignment.objects.school_ids_of(data["inspector"].pk))
+    return schools
 
 
 def filter_visits(visits, data: dict):

@@ -1,7 +1,7 @@
 """Celery tasks of the visits app: the daily reminder of drafts left unsubmitted.
 
-A reminder is claimed by a conditional UPDATE of ``Visit.reminded_at`` before the email goes
-out, so running the task twice (or a retry after a crash) never reminds the same draft twice.
+A reminder is claimed by a conditional UPDATE of ``Visit.reminded_at`` before it goes out, so
+running the task twice (or a retry after a crash) never reminds the same draft twice.
 """
 
 import datetime
@@ -9,14 +9,12 @@ from functools import partial
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import absolute_url
+from accounts.models import Notification
 from schools.models import CountySettings
 from visits.models import Visit, VisitStatus
 
@@ -42,29 +40,33 @@ def remind_stale_drafts(now_iso: str | None = None) -> int:
 
 @shared_task
 def send_draft_reminder(visit_id: int) -> bool:
-    """Email the inspector about one stale draft, unless it was reminded or submitted meanwhile."""
+    """Remind the inspector of one stale draft, in the app and by e-mail where they have an
+    address, unless it was reminded or submitted meanwhile."""
     claimed = Visit.objects.filter(
         pk=visit_id, status=VisitStatus.DRAFT, reminded_at__isnull=True
     ).update(reminded_at=timezone.now())
     if not claimed:
         return False
-    visit = Visit.objects.select_related("school", "inspector", "created_by").get(pk=visit_id)
-    recipients = {visit.created_by}
-    inspector_user = getattr(visit.inspector, "user", None)
-    if inspector_user is not None:
-        recipients.add(inspector_user)
-    addresses = sorted({user.email for user in recipients if user.email and user.is_active})
-    if not addresses:
-        return False
+    visit = Visit.objects.select_related("school", "inspector__user", "created_by").get(pk=visit_id)
+    recipients = {visit.created_by, getattr(visit.inspector, "user", None)} - {None}
     with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Unsubmitted visit record: %(school)s") % {"school": visit.school.name}
-        body = render_to_string(
-            "visits/email/draft_reminder.txt",
-            {
-                "visit": visit,
-                "recipient": visit.inspector.name,
-                "link": absolute_url(reverse("visits:visit_edit", args=[visit.pk])),
-            },
+        arrived = timezone.localtime(visit.arrived_at)
+        values = {"school": visit.school.name, "date": f"{arrived:%Y-%m-%d}"}
+        title = _("Unsubmitted visit record: %(school)s") % values
+        body = (
+            _(
+                "Your record of the visit to %(school)s on %(date)s is still a draft and has not "
+                "been submitted. Please finish it and submit it."
+            )
+            % values
         )
-    send_mail(subject, body, None, addresses)
+    for user in recipients:
+        if user.is_active:
+            Notification.objects.deliver(
+                user,
+                dedupe_key=f"visit-draft:{visit.pk}",
+                title=title,
+                body=body,
+                url=reverse("visits:visit_edit", args=[visit.pk]),
+            )
     return True

@@ -1,6 +1,7 @@
 """Pages of the visit record: the inspector's month, the record form, lists, feedback, photos."""
 
 import functools
+import math
 from pathlib import Path
 
 from django.contrib import messages
@@ -39,6 +40,7 @@ from visits.services import (
     add_photo,
     delete_photo,
     due_schools,
+    filter_schools,
     filter_visits,
     inspector_month,
     loggable_schools,
@@ -165,7 +167,7 @@ def visit_start(request, school_pk: int):
     if school is None:
         raise Http404
     inspector = None
-    if request.POST.get("inspector"):
+    if request.POST.get("inspector", "").isdigit():
         inspector = (
             Inspector.objects.for_user(request.user).filter(pk=request.POST["inspector"]).first()
         )
@@ -314,7 +316,7 @@ def _float_or_none(value):
         number = float(value)
     except (TypeError, ValueError):
         return None
-    return number if number == number else None  # NaN is no position
+    return number if math.isfinite(number) else None  # NaN or infinity is no position
 
 
 @login_required
@@ -338,7 +340,7 @@ def check_in(request, pk: int):
         locked.record_check_in(
             latitude=latitude,
             longitude=longitude,
-            accuracy=accuracy if accuracy is not None and accuracy >= 0 else None,
+            accuracy=accuracy,
             taken_at=_client_time(request.POST.get("taken_at")),
         )
         locked.save()
@@ -546,7 +548,8 @@ def visit_amend(request, pk: int):
 def _filtered(request):
     form = VisitFilterForm(request.GET or None, user=request.user)
     visits = Visit.objects.for_user(request.user)
-    cleaned = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()  # an invalid field drops out of cleaned_data; the valid ones still filter
+    cleaned = getattr(form, "cleaned_data", {})
     return form, filter_visits(visits, cleaned), cleaned
 
 
@@ -561,7 +564,9 @@ def visit_list(request):
     if _is_county_staff(user):
         today = today_in_shanghai()
         year, month = cleaned.get("month") or (today.year, today.month)
-        context["due_rows"] = due_schools(School.objects.for_user(user), year=year, month=month)
+        context["due_rows"] = due_schools(
+            filter_schools(School.objects.for_user(user), cleaned), year=year, month=month
+        )
         context["due_month"] = f"{year}-{month:02d}"
         if user.county_id:
             context["duty"] = month_duty(user.county.settings, year=year, month=month)
@@ -571,7 +576,10 @@ def visit_list(request):
 @login_required
 def visit_export(request):
     _require(_is_county_staff(request.user))
-    _form, visits, _cleaned = _filtered(request)
+    form, visits, _cleaned = _filtered(request)
+    if form.errors:  # exporting more than was asked for would hand out the wrong list
+        messages.error(request, _("Correct the filters first; nothing was exported."))
+        return redirect(f"{reverse('visits:visit_list')}?{request.GET.urlencode()}")
     return visits_response(
         with_list_columns(visits).prefetch_related("co_inspectors"),
         filename=f"督导记录-{today_in_shanghai():%Y%m%d}.xlsx",

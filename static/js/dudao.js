@@ -7,6 +7,21 @@
     if (message && !window.confirm(message)) {
       event.preventDefault();
     }
+    // One tap, one POST: a second tap while the page loads would record the action twice.
+    var form = event.target;
+    if (!event.defaultPrevented && form.method === "post") {
+      if (form.hasAttribute("data-submitting")) {
+        event.preventDefault();
+      } else {
+        form.setAttribute("data-submitting", "");
+      }
+    }
+  });
+  // Back to a page kept in the browser's cache: its forms may be sent again.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-submitting]").forEach(function (form) {
+      form.removeAttribute("data-submitting");
+    });
   });
   // Auto-submit filters: <select data-autosubmit>.
   document.addEventListener("change", function (event) {
