@@ -20,6 +20,7 @@ from rectifications.models import (
     RectificationState,
     Severity,
     SourceKind,
+    deadline_error,
 )
 from schools.models import School, SupervisionMatter, Township
 from visits.imaging import process_photo
@@ -201,6 +202,17 @@ class ExtendForm(StepForm):
         label=_("Reason"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    def clean_new_deadline(self):
+        new_deadline = self.cleaned_data["new_deadline"]
+        if problem := deadline_error(new_deadline):
+            raise ValidationError(problem)
+        if new_deadline <= self.item.deadline:
+            raise ValidationError(
+                _("The new deadline must be after the current one (%(date)s).")
+                % {"date": self.item.deadline.isoformat()}
+            )
+        return new_deadline
+
     def take(self, actor):
         return self.item.extend_deadline(
             actor, self.cleaned_data["new_deadline"], self.cleaned_data["reason"]
@@ -308,6 +320,12 @@ class ItemForm(forms.ModelForm):
             ),
         )
         self.helper.add_input(Submit("submit", _("Open the item")))
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline and (problem := deadline_error(deadline)):
+            raise ValidationError(problem)
+        return deadline
 
     def clean(self):
         data = super().clean()

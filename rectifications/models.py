@@ -162,6 +162,26 @@ STEPS = {
 }
 
 
+DEADLINE_YEARS_AHEAD = 2
+
+
+def deadline_error(deadline: datetime.date, today: datetime.date | None = None):
+    """Why ``deadline`` cannot be set (a message for users), or None: from today (Asia/Shanghai)
+    to two years ahead."""
+    today = today or timezone.localdate()
+    try:
+        latest = today.replace(year=today.year + DEADLINE_YEARS_AHEAD)
+    except ValueError:  # 29 February
+        latest = today.replace(year=today.year + DEADLINE_YEARS_AHEAD, day=28)
+    if deadline < today:
+        return _("The deadline cannot be before today (%(date)s).") % {"date": today.isoformat()}
+    if deadline > latest:
+        return _("The deadline can be at most two years from today, by %(date)s.") % {
+            "date": latest.isoformat()
+        }
+    return None
+
+
 class SchoolCaseQuerySet(ScopedQuerySet):
     """Rows about one school: its principal, its current inspectors and the row's own inspector
     see them; the office changes them and the committee reads them."""
@@ -419,6 +439,8 @@ class RectificationItem(models.Model):
         """The office grants more time, with the reason."""
         if not reason.strip():
             raise TransitionError(_("Say why the deadline is extended."))
+        if problem := deadline_error(new_date):
+            raise TransitionError(problem)
 
         def change(item):
             if new_date <= item.deadline:

@@ -4,6 +4,7 @@ import datetime
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from rectifications import services
@@ -22,7 +23,7 @@ def make_item(personas, *, school=None, severity=Severity.GENERAL, deadline=None
         severity=severity,
         description="食堂留样记录不全",
         required_change="每餐留样并登记",
-        deadline=deadline or datetime.date(2030, 1, 1),
+        deadline=deadline or timezone.localdate() + datetime.timedelta(days=60),
         **kwargs,
     )
 

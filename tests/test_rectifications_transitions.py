@@ -1,6 +1,7 @@
 """Every step of an item, by every role, from every state: allowed ones move, others refuse."""
 
 import datetime
+import zoneinfo
 
 import pytest
 from django.utils import timezone
@@ -18,6 +19,17 @@ from tests import factories
 from tests.factories_rectifications import make_item, photo
 
 pytestmark = pytest.mark.django_db
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def clock_at(monkeypatch):
+    def set_now(moment):
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    return set_now
+
 
 S = RectificationState
 UNRESOLVED = {S.OPEN, S.IN_PROGRESS, S.RETURNED, S.AWAITING_VERIFICATION}
@@ -61,7 +73,7 @@ TRANSITIONS = {
         None,
     ),
     "extend_deadline": (
-        lambda i, u: i.extend_deadline(u, datetime.date(2031, 1, 1), "冬季无法施工"),
+        lambda i, u: i.extend_deadline(u, i.deadline + datetime.timedelta(days=30), "冬季无法施工"),
         UNRESOLVED,
         {"office"},
         None,
@@ -201,15 +213,44 @@ def test_escalation_only_moves_up(personas):
 
 
 def test_deadline_extension_must_extend_and_give_a_reason(personas):
-    item = make_item(personas, deadline=datetime.date(2030, 1, 1))
+    today = timezone.localdate()
+    current = today + datetime.timedelta(days=30)
+    later = today + datetime.timedelta(days=60)
+    item = make_item(personas, deadline=current)
     with pytest.raises(TransitionError):
-        item.extend_deadline(personas.office, datetime.date(2029, 12, 31), "提前")
+        item.extend_deadline(personas.office, current - datetime.timedelta(days=1), "提前")
     with pytest.raises(TransitionError):
-        item.extend_deadline(personas.office, datetime.date(2030, 2, 1), "  ")
-    item.extend_deadline(personas.office, datetime.date(2030, 2, 1), "寒假无法施工")
+        item.extend_deadline(personas.office, later, "  ")
+    item.extend_deadline(personas.office, later, "寒假无法施工")
     item.refresh_from_db()
-    assert item.deadline == datetime.date(2030, 2, 1)
-    assert item.events.last().deadline == datetime.date(2030, 2, 1)
+    assert item.deadline == later
+    assert item.events.last().deadline == later
+
+
+@pytest.mark.parametrize(
+    ("new_date", "allowed"),
+    [
+        (datetime.date(2026, 2, 28), False),
+        (datetime.date(2026, 3, 1), True),
+        (datetime.date(2028, 3, 1), True),
+        (datetime.date(2028, 3, 2), False),
+        (datetime.date(2031, 1, 1), False),
+    ],
+)
+def test_deadlines_run_from_today_to_two_years_ahead(personas, clock_at, new_date, allowed):
+    # 1 March 2026 in Shanghai is still 28 February in UTC: today is Shanghai's date.
+    clock_at(datetime.datetime(2026, 3, 1, 1, 0, tzinfo=SHANGHAI))
+    item = make_item(personas, deadline=datetime.date(2026, 2, 1))  # already overdue
+    if allowed:
+        item.extend_deadline(personas.office, new_date, "施工期延长")
+        item.refresh_from_db()
+        assert item.deadline == new_date
+    else:
+        with pytest.raises(TransitionError) as raised:
+            item.extend_deadline(personas.office, new_date, "施工期延长")
+        assert "今天" in str(raised.value.message)
+        item.refresh_from_db()
+        assert item.deadline == datetime.date(2026, 2, 1)
 
 
 def test_completion_needs_evidence_and_return_needs_a_reason(personas):

@@ -377,3 +377,38 @@ def test_the_office_submits_a_plan_on_an_escalated_item_through_the_page(client,
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.state == S.IN_PROGRESS
+
+
+def test_deadline_outside_the_window_is_refused_on_the_page(client, personas):
+    today = timezone.localdate()
+    item = make_item(personas)
+    client.force_login(personas.office)
+    url = step_url(item, EventAction.DEADLINE_EXTENDED)
+    for bad in (today - datetime.timedelta(days=1), today + datetime.timedelta(days=800)):
+        response = client.post(
+            url,
+            {"deadline_extended-new_deadline": bad.isoformat(), "deadline_extended-reason": "延期"},
+            HTTP_ACCEPT_LANGUAGE="zh-hans",
+        )
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "整改期限" in page and "今天" in page and "延期" in page  # error; reason kept
+    item.refresh_from_db()
+    assert item.events.count() == 1
+
+
+def test_item_form_refuses_a_deadline_in_the_past(client, personas):
+    client.force_login(personas.office)
+    data = {
+        "school": personas.school_a.pk,
+        "matter": personas.county.supervision_matters.first().pk,
+        "severity": Severity.GENERAL,
+        "description": "围墙破损",
+        "deadline": (timezone.localdate() - datetime.timedelta(days=3)).isoformat(),
+        "source": "complaint",
+    }
+    response = client.post(reverse("rectifications:create"), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["deadline"]
+    assert "围墙破损" in response.content.decode()
+    assert not RectificationItem.objects.exists()
