@@ -31,6 +31,16 @@ from schools.models import County, School
 ONE_TIME_SESSION_KEY = "one_time_passwords"
 
 
+class LogoutView(auth_views.LogoutView):
+    """Log out and have the browser drop what it kept for offline work (draft text, cached
+    record pages): on a shared phone the next person must not read the last one's visit."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
+
+
 @login_required
 def home(request):
     """The landing page: what this user should do next, by role."""

@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from inspectors.models import Assignment, Inspector, InspectorKind, InspectorStatus
@@ -22,16 +23,18 @@ class InspectorFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     kind = forms.ChoiceField(
-        label=_("kind"), required=False, choices=[("", _("All kinds")), *InspectorKind.choices]
+        label=capfirst(_("kind")),
+        required=False,
+        choices=[("", _("All kinds")), *InspectorKind.choices],
     )
     status = forms.ChoiceField(
-        label=_("status"),
+        label=capfirst(_("status")),
         required=False,
         choices=[("", _("Any status")), *InspectorStatus.choices],
     )
     zone = forms.ModelChoiceField(
         Zone.objects.none(),
-        label=_("responsibility zone"),
+        label=capfirst(_("responsibility zone")),
         required=False,
         empty_label=_("All zones"),
     )

@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import F, Q
 from django.utils.dates import MONTHS
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from schools.models import County, CountySettings, School, SchoolKind, Township, Zone
@@ -64,7 +65,7 @@ class CountyFormMixin:
         county = self.instance.county if self.instance.pk else user.county
         if county is None:
             self.fields["county"] = forms.ModelChoiceField(
-                County.objects.all(), label=_("county"), required=True
+                County.objects.all(), label=capfirst(_("county")), required=True
             )
             self.order_fields(["county"])
         else:
@@ -99,10 +100,15 @@ class SchoolFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     township = forms.ModelChoiceField(
-        Township.objects.none(), label=_("township"), required=False, empty_label=_("All townships")
+        Township.objects.none(),
+        label=capfirst(_("township")),
+        required=False,
+        empty_label=_("All townships"),
     )
     kind = forms.ChoiceField(
-        label=_("kind"), required=False, choices=[("", _("All kinds")), *SchoolKind.choices]
+        label=capfirst(_("kind")),
+        required=False,
+        choices=[("", _("All kinds")), *SchoolKind.choices],
     )
     coverage = forms.ChoiceField(label=_("Coverage"), required=False, choices=COVERAGE_CHOICES)
 

@@ -320,3 +320,11 @@ def test_user_admin_lists_searches_and_edits(client, personas):
     change = client.get(reverse("admin:accounts_user_change", args=[personas.principal.pk]))
     assert b'name="school"' in change.content
     assert client.get(reverse("admin:accounts_user_add")).status_code == 200
+
+
+def test_logout_wipes_what_the_browser_kept_for_offline_work(client, personas):
+    client.force_login(personas.inspector_user)
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert response["Clear-Site-Data"] == '"cache", "storage"'
+    assert "_auth_user_id" not in client.session

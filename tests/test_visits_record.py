@@ -161,7 +161,7 @@ def test_edit_page_follows_the_contract_with_the_offline_script(inspector_client
         "data-server-saved-at=",
         'id="visit-photos"',
         'id="photo-input"',
-        'capture="environment"',
+        'accept="image/*" multiple',  # camera or gallery: the phone offers both
         'id="autosave-status"',
         'id="problems-empty-form"',
         "problems-__prefix__-description",

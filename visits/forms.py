@@ -13,6 +13,7 @@ from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
 from django import forms
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from inspectors.models import Inspector, InspectorStatus
@@ -65,7 +66,7 @@ class VisitForm(forms.ModelForm):
     KEEP_WHEN_EMPTY = ("inspector", "kind", "arrived_at")
 
     methods = forms.MultipleChoiceField(
-        label=_("methods"),
+        label=capfirst(_("methods")),
         choices=VisitMethod.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
@@ -143,8 +144,8 @@ class VisitForm(forms.ModelForm):
                     *(["inspector"] if "inspector" in self.fields else []),
                     "kind",
                     Div(
-                        Div("arrived_at", css_class="col-6"),
-                        Div("departed_at", css_class="col-6"),
+                        Div("arrived_at", css_class="col-12 col-sm-6"),
+                        Div("departed_at", css_class="col-12 col-sm-6"),
                         css_class="row g-2",
                     ),
                     InlineCheckboxes("methods"),
@@ -216,12 +217,12 @@ class MatterNoteForm(forms.Form):
     matter = forms.ModelChoiceField(SupervisionMatter.objects.none(), widget=forms.HiddenInput)
     looked_at = forms.BooleanField(required=False)
     judgement = forms.ChoiceField(
-        label=_("judgement"),
+        label=capfirst(_("judgement")),
         choices=[("", "—")] + list(Judgement.choices),
         required=False,
     )
     observation = forms.CharField(
-        label=_("what was seen"),
+        label=capfirst(_("what was seen")),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -287,19 +288,21 @@ class ProblemForm(forms.Form):
     """A problem found; on submission it becomes a rectification item."""
 
     matter = forms.ModelChoiceField(
-        SupervisionMatter.objects.none(), label=_("supervision matter"), required=False
+        SupervisionMatter.objects.none(), label=capfirst(_("supervision matter")), required=False
     )
     severity = forms.ChoiceField(
-        label=_("severity"), choices=Severity.choices, initial=Severity.GENERAL
+        label=capfirst(_("severity")), choices=Severity.choices, initial=Severity.GENERAL
     )
     description = forms.CharField(
-        label=_("problem"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=capfirst(_("problem")), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     required_change = forms.CharField(
-        label=_("what must change"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=capfirst(_("what must change")),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     deadline = forms.DateField(
-        label=_("deadline"),
+        label=capfirst(_("deadline")),
         required=False,
         widget=date_input(),
         help_text=_("Leave empty for the county's default for this severity."),
@@ -384,8 +387,8 @@ PROBLEM_HELPER = inline_helper(
 class StartVisitForm(forms.Form):
     """Start a visit at a school chosen from a list (special inspectors and the office)."""
 
-    school = forms.ModelChoiceField(School.objects.none(), label=_("school"))
-    kind = forms.ChoiceField(label=_("kind of visit"), choices=VisitKind.choices)
+    school = forms.ModelChoiceField(School.objects.none(), label=capfirst(_("school")))
+    kind = forms.ChoiceField(label=capfirst(_("kind of visit")), choices=VisitKind.choices)
     inspector = forms.ModelChoiceField(
         Inspector.objects.none(),
         label=_("Inspector (whom the record is for)"),
@@ -413,32 +416,37 @@ class VisitFilterForm(forms.Form):
     """Filters of the visit list (a GET form)."""
 
     township = forms.ModelChoiceField(
-        Township.objects.none(), label=_("township"), required=False, empty_label=_("All")
+        Township.objects.none(), label=capfirst(_("township")), required=False, empty_label=_("All")
     )
     school = forms.ModelChoiceField(
-        School.objects.none(), label=_("school"), required=False, empty_label=_("All")
+        School.objects.none(), label=capfirst(_("school")), required=False, empty_label=_("All")
     )
     inspector = forms.ModelChoiceField(
-        Inspector.objects.none(), label=_("inspector"), required=False, empty_label=_("All")
+        Inspector.objects.none(),
+        label=capfirst(_("inspector")),
+        required=False,
+        empty_label=_("All"),
     )
     kind = forms.ChoiceField(
-        label=_("kind of visit"),
+        label=capfirst(_("kind of visit")),
         choices=[("", _("All"))] + list(VisitKind.choices),
         required=False,
     )
     matter = forms.ModelChoiceField(
         SupervisionMatter.objects.none(),
-        label=_("supervision matter"),
+        label=capfirst(_("supervision matter")),
         required=False,
         empty_label=_("All"),
     )
     month = forms.CharField(
-        label=_("month"),
+        label=capfirst(_("month")),
         required=False,
         widget=forms.DateInput(attrs={"type": "month"}),
     )
     status = forms.ChoiceField(
-        label=_("status"), choices=[("", _("All"))] + list(VisitStatus.choices), required=False
+        label=capfirst(_("status")),
+        choices=[("", _("All"))] + list(VisitStatus.choices),
+        required=False,
     )
     flagged = forms.BooleanField(label=_("Check-in flagged"), required=False)
 
