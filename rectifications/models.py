@@ -363,8 +363,15 @@ class RectificationItem(models.Model):
         return [
             action
             for action, step in STEPS.items()
-            if self.state in step.from_states and capacities & set(step.capacities_for(self))
+            if self.state in step.from_states
+            and capacities & set(step.capacities_for(self))
+            and (action != EventAction.FOLLOWED_UP or self.follow_up_is_due())
         ]
+
+    def follow_up_is_due(self) -> bool:
+        """The follow-up (CAPA effectiveness) check comes ``follow_up_days`` after closing."""
+        due_on = self.follow_up_due_on(self.school.county.settings)
+        return due_on is not None and timezone.localdate() >= due_on
 
     # Transitions ---------------------------------------------------------------------------
 
@@ -472,6 +479,11 @@ class RectificationItem(models.Model):
         def change(item):
             if item.followed_up_at:
                 raise TransitionError(_("The follow-up check of this item is already recorded."))
+            if not item.follow_up_is_due():
+                raise TransitionError(
+                    _("The follow-up check is due from %(date)s, not before.")
+                    % {"date": item.follow_up_due_on(item.school.county.settings).isoformat()}
+                )
             if still_fixed:
                 item.followed_up_at = timezone.now()
                 return

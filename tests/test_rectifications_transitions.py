@@ -117,10 +117,12 @@ def actors(personas):
 def item_in_state(personas, state):
     item = make_item(personas, responsible_inspector=personas.inspector)
     now = timezone.now()
+    # Closed long enough ago for the follow-up check to be due.
+    closed_at = now - datetime.timedelta(days=personas.county.settings.follow_up_days)
     RectificationItem.objects.filter(pk=item.pk).update(
         state=state,
         reported_done_at=now if state == S.AWAITING_VERIFICATION else None,
-        closed_at=now if state == S.CLOSED else None,
+        closed_at=closed_at if state == S.CLOSED else None,
     )
     item.refresh_from_db()
     return item
@@ -294,3 +296,25 @@ def test_the_office_records_the_work_on_an_escalated_item(personas):
         item.report_progress(personas.other_office, "越权")
     actors = list(item.events.values_list("action", "actor"))
     assert (EventAction.DONE_REPORTED, office.pk) in actors
+
+
+def test_follow_up_check_is_not_possible_before_it_is_due(personas, clock_at):
+    days = personas.county.settings.follow_up_days
+    closed_at = datetime.datetime(2026, 3, 1, 23, 30, tzinfo=SHANGHAI)  # 1 March in Shanghai
+    item = make_item(personas, responsible_inspector=personas.inspector)
+    RectificationItem.objects.filter(pk=item.pk).update(state=S.CLOSED, closed_at=closed_at)
+    item.refresh_from_db()
+    due_on = datetime.date(2026, 3, 1) + datetime.timedelta(days=days)
+    assert item.follow_up_due_on(personas.county.settings) == due_on
+    midnight = datetime.datetime.combine(due_on, datetime.time(0, 0), SHANGHAI)
+    clock_at(midnight - datetime.timedelta(minutes=1))
+    assert EventAction.FOLLOWED_UP not in item.allowed_actions(personas.inspector_user)
+    with pytest.raises(TransitionError) as raised:
+        item.follow_up(personas.inspector_user, True, "提前回访")
+    assert due_on.isoformat() in str(raised.value.message)
+    assert item.events.count() == 1
+    clock_at(midnight)
+    assert EventAction.FOLLOWED_UP in item.allowed_actions(personas.inspector_user)
+    item.follow_up(personas.inspector_user, True, "仍然有效")
+    item.refresh_from_db()
+    assert item.followed_up_at
