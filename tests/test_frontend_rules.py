@@ -80,6 +80,9 @@ def test_template_has_no_inline_code_or_external_assets(template):
 def test_pages_speak_chinese_by_default_and_english_on_request(client):
     chinese = client.get(reverse("login")).content.decode()
     assert "登录" in chinese
+    # A browser installed in English still gets Chinese until its user switches.
+    english_browser = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "登录" in english_browser.content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     english = client.get(reverse("login")).content.decode()
     assert "Log in to Dudao" in english
