@@ -152,7 +152,11 @@ class SchoolFilterForm(forms.Form):
 
 
 class SchoolForm(CountyFormMixin, forms.ModelForm):
-    """Create or edit a school of the county."""
+    """Create or edit a school of the county.
+
+    The principal is not edited here: a change of principal goes through
+    ``accounts:change_principal``, which ends the old tenure and the old login's access.
+    """
 
     # Longer than 10 on the form: spaces and full-width digits are normalised, then the
     # model checks for exactly 10 digits.
@@ -181,8 +185,6 @@ class SchoolForm(CountyFormMixin, forms.ModelForm):
             "is_boarding",
             "students",
             "teachers",
-            "principal_name",
-            "principal_phone",
             "phone",
         ]
         labels = {"is_active": _("Open (not closed)")}
@@ -235,11 +237,7 @@ class SchoolForm(CountyFormMixin, forms.ModelForm):
             ),
             Fieldset(
                 _("Contact"),
-                Row(
-                    Column("principal_name", css_class="col-md-4"),
-                    Column("principal_phone", css_class="col-md-4"),
-                    Column("phone", css_class="col-md-4"),
-                ),
+                Row(Column("phone", css_class="col-md-4")),
             ),
             form_actions(_("Save"), cancel_url),
         )
