@@ -93,6 +93,9 @@ def test_drafts_and_theme_visits_do_not_fulfil_the_duty(personas):
     _duty, rows = inspector_month(personas.inspector_user, today=datetime.date(2026, 10, 20))
     assert rows[0].is_due
     assert rows[0].draft is not None  # the page offers to continue it
+    # The last visit is shown with its kind, so "due" next to a recent date makes sense.
+    assert rows[0].last_visit_at == at(2026, 10, 13, 9)
+    assert rows[0].last_visit_kind == VisitKind.INCIDENT.label
 
 
 def test_county_duty_of_two_visits(personas):

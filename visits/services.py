@@ -329,11 +329,11 @@ def with_duty_counts(schools, *, year: int, month: int):
         Visit.objects.submitted()
         .filter(school=OuterRef("pk"), arrived_at__lt=following)
         .order_by("-arrived_at")
-        .values("arrived_at")[:1]
     )
     return schools.annotate(
         month_visits=Coalesce(Subquery(duty_visits, output_field=IntegerField()), Value(0)),
-        last_visit_at=Subquery(last_visit),
+        last_visit_at=Subquery(last_visit.values("arrived_at")[:1]),
+        last_visit_kind=Subquery(last_visit.values("kind")[:1]),
     )
 
 
@@ -348,6 +348,12 @@ class SchoolDutyRow:
     @property
     def is_due(self) -> bool:
         return self.month_visits < self.visits_required
+
+    @property
+    def last_visit_kind(self) -> str:
+        """Shown with the last visit's date: a special visit does not fulfil the duty."""
+        kind = getattr(self.school, "last_visit_kind", None)
+        return VisitKind(kind).label if kind else ""
 
 
 def inspector_month(user, *, today: datetime.date) -> tuple[MonthDuty, list[SchoolDutyRow]]:
