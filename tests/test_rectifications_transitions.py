@@ -318,3 +318,34 @@ def test_follow_up_check_is_not_possible_before_it_is_due(personas, clock_at):
     item.follow_up(personas.inspector_user, True, "仍然有效")
     item.refresh_from_db()
     assert item.followed_up_at
+
+
+@pytest.mark.parametrize("model", ["rectificationitem", "rectificationnotice"])
+def test_admin_cannot_add_items_or_notices(personas, client, model):
+    client.force_login(personas.superuser)
+    assert client.get(f"/admin/rectifications/{model}/add/").status_code == 403
+    assert client.post(f"/admin/rectifications/{model}/add/", {}).status_code == 403
+
+
+def test_admin_shows_items_and_notices_read_only(personas, client):
+    from rectifications import services
+
+    item = make_item(personas)
+    notice = services.issue_notice(
+        school=item.school, items=[item], inspector=None, actor=personas.office
+    )
+    client.force_login(personas.superuser)
+    item_url = f"/admin/rectifications/rectificationitem/{item.pk}/change/"
+    page = client.get(item_url)
+    assert page.status_code == 200
+    assert 'name="state"' not in page.content.decode()
+    assert 'name="deadline"' not in page.content.decode()
+    client.post(item_url, {"state": S.CLOSED, "deadline": "2026-01-01", "severity": "major"})
+    item.refresh_from_db()
+    assert (item.state, item.severity) == (S.OPEN, "general")
+    notice_url = f"/admin/rectifications/rectificationnotice/{notice.pk}/change/"
+    assert client.get(notice_url).status_code == 200
+    for model in ("rectificationevent", "rectificationevidence"):
+        assert client.get(f"/admin/rectifications/{model}/add/").status_code == 403
+    listing = client.get("/admin/rectifications/rectificationitem/", {"q": "食堂", "state": "open"})
+    assert listing.status_code == 200 and item_url in listing.content.decode()
