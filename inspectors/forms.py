@@ -15,6 +15,8 @@ from schools.forms import (
     normalise_code,
     search_bar_helper,
 )
+from schools.importing import cells
+from schools.importing.inspectors_file import phone_key
 from schools.models import School, SupervisionMatter, Zone
 
 
@@ -58,9 +60,11 @@ class InspectorFilterForm(forms.Form):
         data = self.cleaned_data
         if data["q"]:
             term = data["q"].strip()
+            digits = normalise_code(term)
             inspectors = inspectors.filter(
                 Q(name__icontains=term)
-                | Q(phone__contains=normalise_code(term))
+                | Q(phone__contains=digits)
+                | Q(phone__contains=digits.replace("-", ""))
                 | Q(certificate_no__icontains=term)
             )
         if data["kind"]:
@@ -137,7 +141,11 @@ class InspectorForm(CountyFormMixin, forms.ModelForm):
         )
 
     def clean_phone(self):
-        return normalise_code(self.cleaned_data["phone"])
+        """The 11 digits of a mobile number, as the import stores them."""
+        try:
+            return cells.mobile_key(self.cleaned_data["phone"])
+        except cells.CellError as error:
+            raise forms.ValidationError(str(error)) from None
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
@@ -182,10 +190,13 @@ class InspectorForm(CountyFormMixin, forms.ModelForm):
     def _check_phone_unique(self, phone):
         if not phone or self.county is None:
             return
-        others = Inspector.objects.filter(county=self.county, phone=phone).exclude(
-            pk=self.instance.pk
+        # Older records may be written 138-0000-0001: compare the digits, as the import does.
+        others = (
+            Inspector.objects.filter(county=self.county)
+            .exclude(pk=self.instance.pk)
+            .values_list("phone", flat=True)
         )
-        if others.exists():
+        if any(phone_key(other) == phone for other in others):
             self.add_error("phone", _("Another inspector of this county has this phone number."))
 
 
