@@ -1,9 +1,12 @@
 """Gaps an audit found in the registry: principal turnover, phones, dates and settings rules."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from inspectors.models import Inspector, InspectorKind, InspectorStatus
+from inspectors.models import Assignment, Inspector, InspectorKind, InspectorStatus
 from schools.models import SchoolKind
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +115,26 @@ def test_inspector_phone_is_unique_by_its_digits(office_client, personas):
         inspector_data(phone=personas.other_inspector.phone),
     )
     assert other.status_code == 302
+
+
+# 3. An assignment cannot start in the future ---------------------------------------------------
+
+
+def test_assignment_cannot_start_after_today_in_shanghai(office_client, personas, monkeypatch):
+    # At 17:30 UTC it is already the next day in Asia/Shanghai: that day is "today".
+    utc_day = datetime.datetime.now(datetime.UTC).date()
+    moment = datetime.datetime.combine(utc_day, datetime.time(17, 30), tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    shanghai_today = utc_day + datetime.timedelta(days=1)
+    url = reverse("inspectors:assignment_create")
+    data = {"school": personas.school_a.pk, "inspector": personas.inspector.pk}
+    tomorrow = office_client.post(
+        url, {**data, "started_on": shanghai_today + datetime.timedelta(days=1)}
+    )
+    assert tomorrow.context["form"].errors["started_on"] == [
+        "开始日期不能晚于今天：请在挂牌当天再登记。"
+    ]
+    assert not Assignment.objects.filter(school=personas.school_a).exists()
+    today = office_client.post(url, {**data, "started_on": shanghai_today})
+    assert today.status_code == 302
+    assert Assignment.objects.get(school=personas.school_a).started_on == shanghai_today
