@@ -630,6 +630,35 @@ class RectificationEvidence(models.Model):
         return f"{self.event_id}: {self.image.name}"
 
 
+NOTICE_INTROS = {
+    SourceKind.VISIT: _(
+        "In the course of responsible-inspector supervision, the following problems were found at "
+        "your school. Please rectify them by the deadlines below, record the rectification in the "
+        "supervision system with evidence, and the responsible inspector will verify it."
+    ),
+    SourceKind.COMPLAINT: _(
+        "Public complaints about your school were checked and the following problems confirmed. "
+        "Please rectify them by the deadlines below, record the rectification in the supervision "
+        "system with evidence, and the responsible inspector will verify it."
+    ),
+    SourceKind.SPECIAL: _(
+        "In the course of special supervision, the following problems were found at your school. "
+        "Please rectify them by the deadlines below, record the rectification in the supervision "
+        "system with evidence, and the responsible inspector will verify it."
+    ),
+    SourceKind.MEETING: _(
+        "A meeting decision requires your school to rectify the following problems. Please rectify "
+        "them by the deadlines below, record the rectification in the supervision system with "
+        "evidence, and the responsible inspector will verify it."
+    ),
+}
+NOTICE_INTRO_MIXED = _(
+    "The following problems at your school require rectification. Please rectify them by the "
+    "deadlines below, record the rectification in the supervision system with evidence, and the "
+    "responsible inspector will verify it."
+)
+
+
 class RectificationNoticeQuerySet(SchoolCaseQuerySet):
     county_lookup = "county"
 
@@ -670,6 +699,14 @@ class RectificationNotice(models.Model):
         on_delete=models.PROTECT,
     )
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    item_deadlines = models.JSONField(
+        _("deadlines at issue"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Each item's deadline when the notice was issued: the printed notice is fixed."
+        ),
+    )
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -699,6 +736,22 @@ class RectificationNotice(models.Model):
 
     def __str__(self):
         return self.number
+
+    def printed_items(self):
+        """The items as the notice printed them: each with ``notice_deadline``, fixed at issue."""
+        items = list(self.items.select_related("matter").order_by("deadline", "pk"))
+        for item in items:
+            fixed = self.item_deadlines.get(str(item.pk))
+            item.notice_deadline = datetime.date.fromisoformat(fixed) if fixed else item.deadline
+        items.sort(key=lambda item: (item.notice_deadline, item.pk))
+        return items
+
+    @staticmethod
+    def intro(items) -> str:
+        """The opening sentence, chosen by where the items come from; neutral when mixed."""
+        sources = {item.source for item in items}
+        source = sources.pop() if len(sources) == 1 else None
+        return str(NOTICE_INTROS.get(source, NOTICE_INTRO_MIXED))
 
     @staticmethod
     def format_number(county, year: int, serial: int) -> str:

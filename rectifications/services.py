@@ -97,6 +97,11 @@ def issue_notice(*, school, items, inspector, actor) -> RectificationNotice:
         school=school,
         inspector=inspector,
         issued_by=actor,
+        # The printed notice is a fixed document: later extensions do not change it.
+        item_deadlines={str(item.pk): item.deadline.isoformat() for item in items},
     )
     notice.items.set(items)
+    from rectifications.tasks import notify_notice
+
+    transaction.on_commit(partial(notify_notice.delay, notice.pk))
     return notice

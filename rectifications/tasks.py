@@ -23,6 +23,7 @@ from rectifications.models import (
     EventAction,
     RectificationEvent,
     RectificationItem,
+    RectificationNotice,
     RectificationState,
     Severity,
 )
@@ -132,6 +133,30 @@ def notify_event(event_id: int) -> int:
                         url=_item_url(item),
                     )
                 )
+    return sent
+
+
+@shared_task
+def notify_notice(notice_id: int) -> int:
+    """Tell the school's principals in the app that a rectification notice was issued to them."""
+    notice = RectificationNotice.objects.select_related("school").get(pk=notice_id)
+    principals = User.objects.filter(
+        role=Role.PRINCIPAL, school_id=notice.school_id, is_active=True
+    )
+    url = reverse("rectifications:notice", kwargs={"pk": notice.pk})
+    sent = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Rectification notice %(number)s issued to %(school)s") % {
+            "number": notice.number,
+            "school": notice.school.name,
+        }
+        body = _("Please read the notice, acknowledge receipt and rectify the items listed.")
+        for user in principals:
+            sent += bool(
+                Notification.objects.deliver(
+                    user, dedupe_key=f"rect-notice:{notice.pk}", title=title, body=body, url=url
+                )
+            )
     return sent
 
 

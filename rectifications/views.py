@@ -370,8 +370,12 @@ def notice_detail(request, pk):
         ),
         pk=pk,
     )
-    items = notice.items.select_related("matter").order_by("deadline", "pk")
-    return render(request, "rectifications/notice.html", {"notice": notice, "items": items})
+    items = notice.printed_items()
+    return render(
+        request,
+        "rectifications/notice.html",
+        {"notice": notice, "items": items, "intro": notice.intro(items)},
+    )
 
 
 @login_required

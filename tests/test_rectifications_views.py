@@ -412,3 +412,47 @@ def test_item_form_refuses_a_deadline_in_the_past(client, personas):
     assert response.context["form"].errors["deadline"]
     assert "围墙破损" in response.content.decode()
     assert not RectificationItem.objects.exists()
+
+
+def test_printed_notice_keeps_the_deadlines_of_its_issue(
+    client, personas, django_capture_on_commit_callbacks
+):
+    deadline = timezone.localdate() + datetime.timedelta(days=20)
+    item = make_item(personas, deadline=deadline)
+    with django_capture_on_commit_callbacks(execute=True):
+        notice = services.issue_notice(
+            school=item.school, items=[item], inspector=None, actor=personas.office
+        )
+    # The principal hears of it in the app, with a link to the notice.
+    url = reverse("rectifications:notice", kwargs={"pk": notice.pk})
+    assert Notification.objects.filter(user=personas.principal, url=url).count() == 1
+    later = deadline + datetime.timedelta(days=30)
+    item.extend_deadline(personas.office, later, "雨季无法施工")
+    client.force_login(personas.principal)
+    page = client.get(url).content.decode()
+    assert deadline.isoformat() in page and later.isoformat() not in page
+    assert "投诉" in page  # the wording of a complaint
+
+
+@pytest.mark.parametrize(
+    ("sources", "expected", "absent"),
+    [
+        (["visit"], "责任督学", "投诉"),
+        (["complaint", "meeting"], "存在以下问题需要整改", "投诉"),
+        (["meeting"], "会议", "投诉"),
+    ],
+)
+def test_notice_wording_follows_the_items_source(client, personas, sources, expected, absent):
+    from tests.factories_visits import matrix_submitted_visit
+
+    items = []
+    for source in sources:
+        extra = {"visit": matrix_submitted_visit(personas)} if source == "visit" else {}
+        items.append(make_item(personas, source=source, **extra))
+    notice = services.issue_notice(
+        school=personas.school_a, items=items, inspector=None, actor=personas.office
+    )
+    client.force_login(personas.office)
+    page = client.get(reverse("rectifications:notice", kwargs={"pk": notice.pk})).content.decode()
+    intro = page.split('class="notice-text">')[1].split("</p>")[0]
+    assert expected in intro and absent not in intro
