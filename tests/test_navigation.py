@@ -33,3 +33,45 @@ def test_office_bar_groups_the_management_pages(personas):
         "导入",
         "县区设置",
     ]
+
+
+# Error pages: the base layout in Chinese with a way home; 500 renders without a request ------
+
+
+@pytest.mark.parametrize("role", ["anonymous", "principal", "office"])
+def test_404_page_in_chinese_with_a_link_home(client, personas, role, settings):
+    settings.DEBUG = False
+    user = personas.by_role()[role]
+    if user:
+        client.force_login(user)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "找不到页面" in page and 'href="/"' in page
+    assert 'class="navbar' in page  # the base layout
+
+
+def test_404_for_another_schools_page_uses_the_page(client, personas, settings):
+    settings.DEBUG = False
+    client.force_login(personas.principal)
+    response = client.get(f"/schools/{personas.school_b.pk}/")
+    assert response.status_code == 404 and "找不到页面" in response.content.decode()
+
+
+def test_403_page_in_chinese(client, personas, settings):
+    settings.DEBUG = False
+    client.force_login(personas.committee)
+    response = client.post("/schools/settings/", {})
+    assert response.status_code == 403
+    assert "无权操作" in response.content.decode()
+
+
+def test_500_page_renders_without_a_request(settings):
+    from django.test import RequestFactory
+    from django.views.defaults import server_error
+
+    settings.DEBUG = False
+    response = server_error(RequestFactory().get("/"))
+    page = response.content.decode()
+    assert response.status_code == 500
+    assert "服务器出错" in page and 'href="/"' in page and "style=" not in page
