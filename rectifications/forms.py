@@ -365,6 +365,7 @@ class BoardFilterForm(forms.Form):
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     escalated = forms.BooleanField(label=_("Escalated only"), required=False)
+    verification_overdue = forms.BooleanField(label=_("Verification overdue only"), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -393,6 +394,7 @@ class BoardFilterForm(forms.Form):
                 Column("state", css_class="col-6 col-md-3"),
                 Column("overdue", css_class="col-6 col-md-2"),
                 Column("escalated", css_class="col-6 col-md-2"),
+                Column("verification_overdue", css_class="col-12 col-md-4"),
                 Column(
                     Submit("filter", _("Apply filters"), css_class="btn-sm w-100"),
                     css_class="col-12 col-md-2",
@@ -422,6 +424,8 @@ class BoardFilterForm(forms.Form):
             items = items.overdue()
         if data["escalated"]:
             items = items.escalated()
+        if data["verification_overdue"]:
+            items = items.verification_overdue()
         return items
 
 

@@ -221,8 +221,33 @@ class RectificationItemQuerySet(SchoolCaseQuerySet):
     def escalated(self):
         return self.exclude(owner_level=OwnerLevel.SCHOOL)
 
+    def verification_overdue(self, today=None):
+        """Reported done longer ago than the county's verification limit and still unchecked."""
+        return self.filter(verification_overdue_q(today or timezone.localdate()))
+
     def with_listing(self):
-        return self.select_related("school__township", "matter", "responsible_inspector")
+        return self.select_related(
+            "school__township", "school__county__settings", "matter", "responsible_inspector"
+        )
+
+
+def verification_overdue_q(today: datetime.date) -> models.Q:
+    """Items awaiting verification past their county's limit (``verification_due_on`` < today).
+
+    The limit is per county; there are few counties, so one condition per county."""
+    from schools.models import CountySettings
+
+    q = models.Q(pk__in=[])
+    for county_id, days in CountySettings.objects.values_list("county_id", "verification_days"):
+        # Overdue when reported before the local day ``today - days`` began.
+        first_day_in_time = today - datetime.timedelta(days=days)
+        q |= models.Q(
+            school__county_id=county_id,
+            reported_done_at__lt=timezone.make_aware(
+                datetime.datetime.combine(first_day_in_time, datetime.time.min)
+            ),
+        )
+    return models.Q(state=RectificationState.AWAITING_VERIFICATION) & q
 
 
 class RectificationItem(models.Model):
@@ -332,6 +357,11 @@ class RectificationItem(models.Model):
     @property
     def is_escalated(self) -> bool:
         return self.owner_level != OwnerLevel.SCHOOL
+
+    @property
+    def is_verification_overdue(self) -> bool:
+        due_on = self.verification_due_on(self.school.county.settings)
+        return due_on is not None and due_on < timezone.localdate()
 
     def verification_due_on(self, county_settings):
         if self.state != RectificationState.AWAITING_VERIFICATION:

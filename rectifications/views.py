@@ -31,6 +31,7 @@ from rectifications.models import (
     RectificationNotice,
     RectificationState,
     TransitionError,
+    verification_overdue_q,
 )
 from schools.models import School, Township
 
@@ -60,6 +61,7 @@ def board(request):
     counts = unstated.aggregate(
         total=Count("pk"),
         overdue=Count("pk", filter=Q(state__in=SCHOOL_MOVE_STATES, deadline__lt=today)),
+        verification_overdue=Count("pk", filter=verification_overdue_q(today)),
         **{state: Count("pk", filter=Q(state=state)) for state in RectificationState.values},
     )
     state_counts = [(value, label, counts[value]) for value, label in RectificationState.choices]

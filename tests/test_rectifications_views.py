@@ -456,3 +456,23 @@ def test_notice_wording_follows_the_items_source(client, personas, sources, expe
     page = client.get(reverse("rectifications:notice", kwargs={"pk": notice.pk})).content.decode()
     intro = page.split('class="notice-text">')[1].split("</p>")[0]
     assert expected in intro and absent not in intro
+
+
+def test_board_shows_verification_overdue(client, personas):
+    days = personas.county.settings.verification_days
+    now = timezone.now()
+    late, in_time = make_item(personas), make_item(personas, school=personas.school_b)
+    RectificationItem.objects.filter(pk=late.pk).update(
+        state=S.AWAITING_VERIFICATION, reported_done_at=now - datetime.timedelta(days=days + 1)
+    )
+    RectificationItem.objects.filter(pk=in_time.pk).update(
+        state=S.AWAITING_VERIFICATION, reported_done_at=now - datetime.timedelta(days=days - 1)
+    )
+    make_item(personas)  # open: never "verification overdue"
+    assert list(RectificationItem.objects.verification_overdue()) == [late]
+    client.force_login(personas.office)
+    response = client.get(reverse("rectifications:board"))
+    assert response.context["counts"]["verification_overdue"] == 1
+    response = client.get(reverse("rectifications:board"), {"verification_overdue": "on"})
+    assert [item.pk for item in response.context["page"]] == [late.pk]
+    assert "复查逾期" in response.content.decode()
