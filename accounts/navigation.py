@@ -1,5 +1,6 @@
 """The navigation bar: one list, filtered by role. Features add their entries here."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -16,12 +17,24 @@ class NavItem:
     roles: frozenset[str]
     # Items of one group share a dropdown, so the bar fits one line on a desktop.
     group: str | None = None
+    # A link that depends on the user (e.g. a principal's own school); None leaves it out.
+    url_for: Callable[[object], str | None] | None = None
+
+    def url(self, user) -> str | None:
+        return self.url_for(user) if self.url_for else reverse(self.url_name)
+
+
+def _own_school(user) -> str | None:
+    return reverse("schools:school_detail", args=[user.school_id]) if user.school_id else None
 
 
 GROUP_LABELS = {"manage": _("Management")}
 
 NAV_ITEMS = [
     NavItem(_("Home"), "home", ALL_ROLES),
+    NavItem(
+        _("Your school"), "schools:school_detail", frozenset({Role.PRINCIPAL}), url_for=_own_school
+    ),
     NavItem(_("Supervision this month"), "visits:my_schools", frozenset({Role.INSPECTOR})),
     NavItem(
         _("Visit records"),
@@ -56,7 +69,10 @@ def menu_for(user) -> list[dict]:
     """The bar as the template draws it: links, and groups holding their links."""
     menu, groups = [], {}
     for item in items_for(user):
-        link = {"label": item.label, "url": reverse(item.url_name), "children": []}
+        url = item.url(user)
+        if url is None:
+            continue
+        link = {"label": item.label, "url": url, "children": []}
         if item.group is None:
             menu.append(link)
             continue

@@ -30,3 +30,11 @@ def test_home_query_count_is_bounded(client, personas, django_assert_max_num_que
     client.force_login(personas.by_role()[role])
     with django_assert_max_num_queries(40):
         assert client.get(reverse("home")).status_code == 200
+
+
+def test_principal_home_links_to_their_school(client, personas):
+    client.force_login(personas.principal)
+    page = client.get(reverse("home")).content.decode()
+    url = reverse("schools:school_detail", args=[personas.school_a.pk])
+    assert f'<a href="{url}">{personas.school_a.name}</a>' in page
+    assert client.get(url).status_code == 200

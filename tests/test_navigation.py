@@ -1,6 +1,7 @@
 """The navigation bar: every entry opens for the roles that see it, and the bar stays short."""
 
 import pytest
+from django.urls import reverse
 
 from accounts.navigation import menu_for
 
@@ -75,3 +76,16 @@ def test_500_page_renders_without_a_request(settings):
     page = response.content.decode()
     assert response.status_code == 500
     assert "服务器出错" in page and 'href="/"' in page and "style=" not in page
+
+
+def test_principal_bar_links_to_their_own_school(client, personas):
+    principal = personas.principal
+    own = reverse("schools:school_detail", args=[personas.school_a.pk])
+    links = {str(link["label"]): link["url"] for link in _links(menu_for(principal))}
+    assert links["本校"] == own
+    client.force_login(principal)
+    page = client.get(own).content.decode()
+    assert f'class="nav-link active" href="{own}"' in page
+    # A principal login not tied to a school gets no such entry rather than a broken link.
+    principal.school = None
+    assert "本校" not in {str(link["label"]) for link in _links(menu_for(principal))}
