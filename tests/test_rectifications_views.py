@@ -476,3 +476,21 @@ def test_board_shows_verification_overdue(client, personas):
     response = client.get(reverse("rectifications:board"), {"verification_overdue": "on"})
     assert [item.pk for item in response.context["page"]] == [late.pk]
     assert "复查逾期" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("spans", "shown"), [((20, 23), "21.5"), ((30, 36), "33"), ((30, 33, 40), "33")]
+)
+def test_summary_median_is_shown_without_a_useless_decimal(client, personas, spans, shown):
+    client.force_login(personas.office)
+    for days in spans:
+        item = make_item(personas)
+        RectificationItem.objects.filter(pk=item.pk).update(
+            state=S.CLOSED,
+            created_at=timezone.now() - datetime.timedelta(days=days),
+            closed_at=timezone.now(),
+        )
+    page = client.get(reverse("rectifications:summary")).content.decode()
+    cells = [c.split("<")[0] for c in page.split('<td class="text-end">')[1:]]
+    assert shown in cells
+    assert f"{shown}.0" not in cells and "33.0" not in page
