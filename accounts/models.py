@@ -134,7 +134,10 @@ class NotificationQuerySet(ScopedQuerySet):
 
         The unique (user, dedupe_key) insert is the claim: of two runs of a task, or a task and
         its retry, exactly one gets the row and sends the e-mail. Returns the new row or None.
+        A failed e-mail is logged; the in-app notification stays and the caller goes on.
         """
+        import logging
+
         from django.core.mail import send_mail
         from django.db import IntegrityError, transaction
 
@@ -147,7 +150,12 @@ class NotificationQuerySet(ScopedQuerySet):
             return None
         if user.email:
             link = absolute_url(url) if url else ""
-            send_mail(title, "\n\n".join(filter(None, [body, link])), None, [user.email])
+            try:
+                send_mail(title, "\n\n".join(filter(None, [body, link])), None, [user.email])
+            except Exception:
+                logging.getLogger(__name__).exception(
+                    "E-mail copy of notification %s to user %s failed", notification.pk, user.pk
+                )
         return notification
 
 

@@ -178,3 +178,30 @@ def test_unread_count_costs_one_query(client, personas, django_assert_num_querie
         client.get(reverse("rectifications:our_items"))
     counting = [q for q in queries if "accounts_notification" in q["sql"]]
     assert len(counting) == 1
+
+
+def test_a_failing_email_does_not_stop_the_other_reminders(personas, clock, monkeypatch, caplog):
+    import django.core.mail
+
+    personas.principal.email = "broken@example.com"
+    personas.principal.save()
+    personas.inspector_user.email = "inspector@example.com"
+    personas.inspector_user.save()
+    clock(shanghai(2026, 3, 10, 7, 30))
+    item = make_item(
+        personas, deadline=datetime.date(2026, 3, 1), responsible_inspector=personas.inspector
+    )
+    real_send_mail = django.core.mail.send_mail
+
+    def flaky_send_mail(subject, message, from_email, recipient_list, **kwargs):
+        if "broken@example.com" in recipient_list:
+            raise OSError("SMTP server refused the connection")
+        return real_send_mail(subject, message, from_email, recipient_list, **kwargs)
+
+    monkeypatch.setattr(django.core.mail, "send_mail", flaky_send_mail)
+    with caplog.at_level("ERROR"):
+        assert send_daily_reminders() == 2
+    for user in (personas.principal, personas.inspector_user):
+        assert Notification.objects.filter(user=user, url__endswith=f"/{item.pk}/").exists()
+    assert [m.to for m in mail.outbox] == [["inspector@example.com"]]
+    assert "SMTP server refused" in caplog.text
