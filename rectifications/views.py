@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -98,8 +99,12 @@ def _by_urgency(items, today):
 @roles_required(OFFICE_AND_COMMITTEE)
 def board_export(request):
     """The board's filtered list as an .xlsx file."""
-    items = RectificationItem.objects.for_user(request.user).with_listing()
     form = BoardFilterForm(request.GET or None, user=request.user)
+    if form.is_bound and not form.is_valid():
+        # Never export more than asked: back to the board, which shows what is wrong.
+        messages.error(request, _("Correct the filters before exporting."))
+        return redirect(f"{reverse('rectifications:board')}?{request.GET.urlencode()}")
+    items = RectificationItem.objects.for_user(request.user).with_listing()
     return export.items_response(_by_urgency(form.filter(items), timezone.localdate()))
 
 

@@ -494,3 +494,17 @@ def test_summary_median_is_shown_without_a_useless_decimal(client, personas, spa
     cells = [c.split("<")[0] for c in page.split('<td class="text-end">')[1:]]
     assert shown in cells
     assert f"{shown}.0" not in cells and "33.0" not in page
+
+
+def test_export_with_a_bad_filter_goes_back_to_the_board(client, personas):
+    make_item(personas)
+    client.force_login(personas.office)
+    response = client.get(reverse("rectifications:export"), {"school": "999999", "severity": "x"})
+    assert response.status_code == 302
+    board = reverse("rectifications:board")
+    assert response["Location"].startswith(f"{board}?")
+    assert "school=999999" in response["Location"]
+    page = client.get(response["Location"])
+    assert page.context["form"].errors
+    assert any("导出" in str(m) for m in page.context["messages"])
+    assert client.get(reverse("rectifications:export"), {"severity": "major"}).status_code == 200
