@@ -72,7 +72,10 @@ def test_visit_logged_on_a_phone_is_read_and_answered(personas, live_server, pho
     taps.type(page.locator("#id_feedback_to_school"), "已现场反馈，请立即清理消防通道。")
 
     taps.tap(page.locator("#add-problem"))
-    taps.choose(page.locator("#id_problems-0-matter"), "6. 校园及周边安全")
+    # The new row starts from the matter judged "problem" and what was seen there.
+    matter = page.locator("#id_problems-0-matter option:checked")
+    expect(matter).to_have_text("6. 校园及周边安全")
+    expect(page.locator("#id_problems-0-description")).to_have_value("二楼消防通道堆放桌椅")
     taps.type(page.locator("#id_problems-0-description"), "消防通道堆放杂物")
 
     with page.expect_file_chooser() as chooser:

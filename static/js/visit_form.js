@@ -343,11 +343,45 @@
     return first;
   }
 
+  // A new problem row starts from the first matter judged "problem" that has no row yet,
+  // with what was seen there as its description: the inspector only adjusts it.
+  function prefillFromJudgedMatter(row) {
+    const taken = new Set(
+      Array.from(form.querySelectorAll("select[name^='problems-'][name$='-matter']"))
+        .map((select) => select.value)
+        .filter(Boolean)
+    );
+    const judged = Array.from(form.querySelectorAll("select[name^='matters-'][name$='-judgement']"))
+      .filter((select) => select.value === "problem")
+      .map((select) => {
+        const prefix = select.name.replace(/-judgement$/, "");
+        return {
+          matter: form.querySelector(`[name='${prefix}-matter']`)?.value,
+          observation: form.querySelector(`[name='${prefix}-observation']`)?.value || "",
+        };
+      })
+      .find((entry) => entry.matter && !taken.has(entry.matter));
+    if (!judged) {
+      return;
+    }
+    const matter = row.querySelector("select[name$='-matter']");
+    const description = row.querySelector("textarea[name$='-description']");
+    if (matter) {
+      matter.value = judged.matter;
+    }
+    if (description && !description.value) {
+      description.value = judged.observation;
+    }
+  }
+
   const addProblem = document.getElementById("add-problem");
   if (addProblem) {
     addProblem.addEventListener("click", (event) => {
       event.preventDefault();
       const row = addFormsetRow("problems");
+      if (row) {
+        prefillFromJudgedMatter(row);
+      }
       const field = row && row.querySelector("input:not([type=hidden]), select, textarea");
       if (field) {
         field.focus();
