@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,6 +30,12 @@ from inspectors.models import Inspector
 from schools.models import County, School
 
 ONE_TIME_SESSION_KEY = "one_time_passwords"
+
+
+def favicon(request):
+    """The site icon for pages without an icon link (the admin), resolved per request: the
+    hashed static name exists only after collectstatic."""
+    return redirect(static("img/favicon.svg"), permanent=True)
 
 
 class LogoutView(auth_views.LogoutView):

@@ -6,6 +6,8 @@ from accounts import views as account_views
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", account_views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages without an icon link (the admin, plain files).
+    path("favicon.ico", account_views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/manage/", include("accounts.manage_urls")),
     path("accounts/", include("accounts.urls")),
