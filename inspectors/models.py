@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import VIEW, ScopedQuerySet
+from schools.validators import validate_not_future
 
 
 class InspectorKind(models.TextChoices):
@@ -91,7 +92,9 @@ class Inspector(models.Model):
     phone = models.CharField(_("phone"), max_length=20)
     photo = models.ImageField(_("photo"), upload_to="inspectors/", blank=True)
     certificate_no = models.CharField(_("certificate number"), max_length=30, blank=True)
-    appointed_on = models.DateField(_("appointed on"), null=True, blank=True)
+    appointed_on = models.DateField(
+        _("appointed on"), null=True, blank=True, validators=[validate_not_future]
+    )
     term_ends_on = models.DateField(_("term ends on"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=InspectorStatus.choices, default=InspectorStatus.ACTIVE

@@ -245,6 +245,10 @@ class SchoolForm(CountyFormMixin, forms.ModelForm):
     def clean_code(self):
         return normalise_code(self.cleaned_data["code"])
 
+    def clean_phone(self):
+        # As the import writes it: full-width digits folded, spaces dropped; the model checks it.
+        return normalise_code(self.cleaned_data["phone"])
+
     def clean(self):
         cleaned = super().clean()
         name = cleaned.get("name")

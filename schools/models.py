@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import VIEW, ScopedQuerySet
+from schools.validators import MAX_PEOPLE, validate_phone
 
 school_code_validator = RegexValidator(
     r"^\d{10}$", _("A national school code is exactly 10 digits.")
@@ -347,10 +348,16 @@ class School(models.Model):
         help_text=_("For village schools and teaching points: the central school they belong to."),
     )
     is_boarding = models.BooleanField(_("boarding school"), default=False)
-    students = models.PositiveIntegerField(_("students"), default=0)
-    teachers = models.PositiveIntegerField(_("teachers"), default=0)
+    students = models.PositiveIntegerField(
+        _("students"), default=0, validators=[MaxValueValidator(MAX_PEOPLE)]
+    )
+    teachers = models.PositiveIntegerField(
+        _("teachers"), default=0, validators=[MaxValueValidator(MAX_PEOPLE)]
+    )
     principal_name = models.CharField(_("principal"), max_length=50, blank=True)
-    principal_phone = models.CharField(_("principal's phone"), max_length=20, blank=True)
+    principal_phone = models.CharField(
+        _("principal's phone"), max_length=20, blank=True, validators=[validate_phone]
+    )
     address = models.CharField(_("address"), max_length=200, blank=True)
     latitude = models.DecimalField(
         _("latitude"),
@@ -368,7 +375,7 @@ class School(models.Model):
         blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = SchoolQuerySet.as_manager()

@@ -3,11 +3,13 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from inspectors.models import Assignment, Inspector, InspectorKind, InspectorStatus
 from schools.models import SchoolKind
+from tests.import_workbooks import assignment_row, inspector_row, problems, run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +140,81 @@ def test_assignment_cannot_start_after_today_in_shanghai(office_client, personas
     today = office_client.post(url, {**data, "started_on": shanghai_today})
     assert today.status_code == 302
     assert Assignment.objects.get(school=personas.school_a).started_on == shanghai_today
+
+
+# 6. Field rules on the models: form, admin and import agree ------------------------------------
+
+
+def test_school_phone_and_counts_are_checked_by_the_model(personas):
+    school = personas.school_a
+    school.phone, school.principal_phone = "call me", "12"
+    school.students, school.teachers = 1_000_001, 1_000_001
+    with pytest.raises(ValidationError) as error:
+        school.full_clean()
+    assert set(error.value.message_dict) == {"phone", "principal_phone", "students", "teachers"}
+    school.phone, school.principal_phone = "0971-2222333", "138-0000-0001"
+    school.students, school.teachers = 1_000_000, 0
+    school.full_clean()
+
+
+def test_school_form_normalises_and_checks_the_phone(office_client, personas):
+    school = personas.school_b
+    data = {
+        "code": school.code,
+        "name": school.name,
+        "kind": SchoolKind.PRIMARY,
+        "is_active": "on",
+        "township": school.township.pk,
+        "students": 1_000_001,
+        "teachers": 2,
+        "phone": "电话0971",
+    }
+    url = reverse("schools:school_edit", args=[school.pk])
+    errors = office_client.post(url, data).context["form"].errors
+    assert errors["phone"] == ["不是电话号码：请使用数字和“-”，如 0971-2222333。"]
+    assert "students" in errors
+    response = office_client.post(
+        url, {**data, "students": 300, "phone": "０９７１－２２２ ２３３３"}
+    )
+    assert response.status_code == 302
+    school.refresh_from_db()
+    assert school.phone == "0971-2222333"
+
+
+def test_admin_refuses_a_bad_school_phone(client, personas):
+    client.force_login(personas.superuser)
+    school = personas.school_b
+    page = client.get(reverse("admin:schools_school_change", args=[school.pk]))
+    data = {
+        key: value
+        for key, value in page.context["adminform"].form.initial.items()
+        if value is not None
+    }
+    data.update(phone="not a phone", county=school.county_id, township=school.township_id)
+    response = client.post(reverse("admin:schools_school_change", args=[school.pk]), data)
+    assert response.status_code == 200
+    assert "phone" in response.context["adminform"].form.errors
+
+
+def test_appointment_date_cannot_be_in_the_future(office_client, personas):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = office_client.post(
+        reverse("inspectors:inspector_create"),
+        inspector_data(
+            appointed_on=tomorrow, term_ends_on=tomorrow.replace(year=tomorrow.year + 3)
+        ),
+    )
+    assert response.context["form"].errors["appointed_on"] == ["该日期不能晚于今天。"]
+    result = run_import(
+        "inspectors",
+        personas.county,
+        [inspector_row("13800002001", 聘任日期=tomorrow.isoformat(), 任期截止="")],
+    )
+    assert problems(result) == [(2, "聘任日期", "This date cannot be in the future.")]
+
+
+def test_imported_assignment_cannot_start_in_the_future(personas):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    row = assignment_row(personas.inspector.phone, personas.school_a.code, 开始日期=tomorrow)
+    result = run_import("assignments", personas.county, [row])
+    assert problems(result) == [(2, "开始日期", "This date cannot be in the future.")]

@@ -4,6 +4,7 @@ A row is the same assignment as a registered one with the same inspector, school
 date; a row without an end date is also the pair's current assignment, whatever its start.
 """
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -12,6 +13,7 @@ from schools.importing import cells
 from schools.importing.base import CREATED, UNCHANGED, UPDATED, Column, Importer, Record, Step
 from schools.importing.inspectors_file import phone_key
 from schools.models import School
+from schools.validators import validate_not_future
 
 
 class AssignmentImporter(Importer):
@@ -70,6 +72,11 @@ class AssignmentImporter(Importer):
             self._check_inspector(record)
             self._check_school(record)
             start, end = record["started_on"], record["ended_on"]
+            try:
+                # As the assignment form: an open assignment counts as current from today.
+                validate_not_future(start)
+            except ValidationError as error:
+                self.error(record, "started_on", error.messages[0])
             if start and end and end < start:
                 self.error(record, "ended_on", _("The end date cannot be before the start date."))
         valid = [r for r in records if r.ok("phone", "code", "started_on", "ended_on")]

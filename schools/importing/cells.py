@@ -10,8 +10,11 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl.utils.datetime import from_excel
+
+from schools.validators import MAX_PEOPLE, validate_phone
 
 
 class CellError(ValueError):
@@ -81,14 +84,15 @@ def mobile_key(value) -> str:
 
 
 def phone(value) -> str:
-    """A landline or mobile number as written, e.g. 0971-2222333; spaces removed."""
+    """A landline or mobile number as written, e.g. 0971-2222333; spaces removed.
+
+    The rule is the model field's (``validate_phone``), so the form and the admin agree.
+    """
     number = token(value)
-    if number and (
-        not re.fullmatch(r"[0-9+()\-]+", number)
-        or not 7 <= len(re.sub(r"\D", "", number)) <= 15
-        or len(number) > 20
-    ):
-        raise CellError(_("Not a phone number: use digits and '-', e.g. 0971-2222333."))
+    try:
+        validate_phone(number)
+    except ValidationError as error:
+        raise CellError(error.messages[0]) from None
     return number
 
 
@@ -106,7 +110,7 @@ def count(value) -> int:
             raise CellError(_("Not a number.")) from None
     if number != int(number) or number < 0:
         raise CellError(_("Must be a whole number, 0 or more."))
-    if number > 1_000_000:
+    if number > MAX_PEOPLE:
         raise CellError(_("Implausibly large number."))
     return int(number)
 

@@ -4,6 +4,7 @@ import re
 from collections import defaultdict
 from functools import partial
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -12,6 +13,7 @@ from inspectors.models import Assignment, Inspector, InspectorKind, InspectorSta
 from schools.importing import cells
 from schools.importing.base import CREATED, UNCHANGED, UPDATED, Column, Importer, Record, Step
 from schools.models import School, SupervisionMatter, Zone
+from schools.validators import validate_not_future
 
 INSPECTOR_KINDS = {
     "特聘督学": InspectorKind.SPECIAL,
@@ -194,6 +196,11 @@ class InspectorImporter(Importer):
 
     def _check_term(self, record):
         start, end = record["appointed_on"], record["term_ends_on"]
+        try:
+            validate_not_future(start)
+        except ValidationError as error:
+            self.error(record, "appointed_on", error.messages[0])
+            return
         if start and end and end < start:
             self.error(
                 record, "term_ends_on", _("The term cannot end before the appointment date.")
