@@ -150,7 +150,7 @@ class CountySettings(models.Model):
     reminder_days_before_deadline = models.PositiveSmallIntegerField(
         _("remind before a deadline (days)"),
         default=3,
-        validators=[MinValueValidator(0), MaxValueValidator(60)],
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
     follow_up_days = models.PositiveSmallIntegerField(
         _("follow-up check after closing (days)"),

@@ -218,3 +218,60 @@ def test_imported_assignment_cannot_start_in_the_future(personas):
     row = assignment_row(personas.inspector.phone, personas.school_a.code, 开始日期=tomorrow)
     result = run_import("assignments", personas.county, [row])
     assert problems(result) == [(2, "开始日期", "This date cannot be in the future.")]
+
+
+# 7. County settings: graver problems get shorter deadlines; reminders come before them ---------
+
+
+def settings_data(settings, **overrides):
+    data = {
+        field.name: getattr(settings, field.name)
+        for field in settings._meta.concrete_fields
+        if field.name not in ("id", "county", "holiday_months")
+    }
+    data["inspectors_see_county"] = "on" if settings.inspectors_see_county else ""
+    data["holiday_months"] = [2, 8]
+    data.update(overrides)
+    return data
+
+
+def test_default_settings_satisfy_the_cross_field_rules(office_client, personas):
+    settings = personas.county.settings
+    assert (
+        settings.deadline_days_major
+        <= settings.deadline_days_serious
+        <= settings.deadline_days_general
+    )
+    response = office_client.post(reverse("schools:county_settings"), settings_data(settings))
+    assert response.status_code == 302
+
+
+def test_graver_problems_cannot_get_longer_deadlines(office_client, personas):
+    response = office_client.post(
+        reverse("schools:county_settings"),
+        settings_data(
+            personas.county.settings,
+            deadline_days_general=10,
+            deadline_days_serious=20,
+            deadline_days_major=25,
+        ),
+    )
+    errors = response.context["form"].errors
+    assert errors["deadline_days_major"] == ["重大问题的整改期限不能长于较大问题（20 天）。"]
+    assert errors["deadline_days_serious"] == ["较大问题的整改期限不能长于一般问题（10 天）。"]
+
+
+@pytest.mark.parametrize("reminder", [0, 7, 9])
+def test_reminder_comes_before_the_shortest_deadline(office_client, personas, reminder):
+    settings = personas.county.settings
+    response = office_client.post(
+        reverse("schools:county_settings"),
+        settings_data(settings, reminder_days_before_deadline=reminder),
+    )
+    errors = response.context["form"].errors["reminder_days_before_deadline"]
+    if reminder == 0:
+        assert errors == ["确保该值大于或等于1。"]
+    else:
+        assert errors == ["应少于最短的整改期限或复查期限（7 天），否则整改事项一开出就会发提醒。"]
+    settings.refresh_from_db()
+    assert settings.reminder_days_before_deadline == 3
