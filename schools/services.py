@@ -6,6 +6,32 @@ from dataclasses import dataclass
 from inspectors.models import Assignment, Inspector
 from schools.models import County, CountySettings, School
 
+# The coverage page lists this many rows of each problem; a link shows them all.
+COVERAGE_ROWS = 50
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """One list of the coverage page: its first rows, and how many there are in all."""
+
+    rows: list
+    total: int
+
+    @property
+    def is_capped(self) -> bool:
+        return len(self.rows) < self.total
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+
+def _shortfall(queryset, limit: int | None) -> Shortfall:
+    """At most ``limit`` rows (all when None); counts in the database only when capped."""
+    rows = list(queryset if limit is None else queryset[: limit + 1])
+    if limit is None or len(rows) <= limit:
+        return Shortfall(rows, len(rows))
+    return Shortfall(rows[:limit], queryset.count())
+
 
 @dataclass(frozen=True)
 class CoverageReport:
@@ -13,15 +39,15 @@ class CoverageReport:
 
     settings: CountySettings
     open_schools: int
-    uncovered: list[School]
-    central_under_minimum: list[School]
-    over_load: list[Inspector]
-    terms_ending: list[Inspector]
-    due_for_rotation: list[Assignment]
+    uncovered: Shortfall
+    central_under_minimum: Shortfall
+    over_load: Shortfall
+    terms_ending: Shortfall
+    due_for_rotation: Shortfall
 
     @property
     def covered_schools(self) -> int:
-        return self.open_schools - len(self.uncovered)
+        return self.open_schools - self.uncovered.total
 
     @property
     def is_full(self) -> bool:
@@ -29,7 +55,10 @@ class CoverageReport:
         return not self.uncovered and not self.central_under_minimum
 
 
-def coverage_report(*, user, county: County, today: datetime.date) -> CoverageReport:
+def coverage_report(
+    *, user, county: County, today: datetime.date, limit: int | None = COVERAGE_ROWS
+) -> CoverageReport:
+    """The county's coverage problems, each list cut to ``limit`` rows (None: every row)."""
     settings = county.settings
     schools = School.objects.for_user(user).filter(county=county).select_related("township")
     inspectors = Inspector.objects.for_user(user).filter(county=county).select_related("zone")
@@ -37,19 +66,22 @@ def coverage_report(*, user, county: County, today: datetime.date) -> CoverageRe
     return CoverageReport(
         settings=settings,
         open_schools=schools.active().count(),
-        uncovered=list(schools.uncovered()),
-        central_under_minimum=list(
-            schools.central_under_minimum(settings.min_inspectors_per_central_school)
+        uncovered=_shortfall(schools.uncovered(), limit),
+        central_under_minimum=_shortfall(
+            schools.central_under_minimum(settings.min_inspectors_per_central_school), limit
         ),
-        over_load=list(
-            inspectors.over_load(settings.school_load_per_inspector).order_by("-load", "name")
+        over_load=_shortfall(
+            inspectors.over_load(settings.school_load_per_inspector).order_by("-load", "name"),
+            limit,
         ),
-        terms_ending=list(
-            inspectors.term_ending(settings.term_warning_date(today)).order_by("term_ends_on")
+        terms_ending=_shortfall(
+            inspectors.term_ending(settings.term_warning_date(today)).order_by("term_ends_on"),
+            limit,
         ),
-        due_for_rotation=list(
+        due_for_rotation=_shortfall(
             assignments.due_for_rotation(settings.rotation_cutoff(today))
             .select_related("inspector", "school")
-            .order_by("started_on")
+            .order_by("started_on"),
+            limit,
         ),
     )

@@ -15,7 +15,7 @@ from inspectors.models import Assignment, Inspector
 from schools.access import county_choices, county_for, may_change
 from schools.forms import CountySettingsForm, SchoolFilterForm, SchoolForm
 from schools.models import CountySettings, PrincipalTenure, School
-from schools.services import coverage_report
+from schools.services import COVERAGE_ROWS, coverage_report
 
 
 @roles_required(COUNTY_READERS)
@@ -111,7 +111,10 @@ def _edit_school(request, school: School, *, cancel_url: str):
 def coverage(request):
     county = county_for(request)
     today = timezone.localdate()
-    report = coverage_report(user=request.user, county=county, today=today)
+    # Each list shows its first rows; ?all=1 shows every row (a county at the start of its
+    # registry may have hundreds of uncovered schools).
+    limit = None if request.GET.get("all") else COVERAGE_ROWS
+    report = coverage_report(user=request.user, county=county, today=today, limit=limit)
     return render(
         request,
         "schools/coverage.html",

@@ -97,8 +97,8 @@ def test_report_and_full_coverage(county):
     first, second = factories.InspectorFactory.create_batch(2, county=county)
     assign(first, central)
     report = coverage_report(user=office, county=county, today=TODAY)
-    assert report.uncovered == [village]
-    assert report.central_under_minimum == [central]
+    assert report.uncovered.rows == [village]
+    assert report.central_under_minimum.rows == [central]
     assert not report.is_full
     assert (report.open_schools, report.covered_schools) == (2, 1)
 
@@ -148,3 +148,29 @@ def test_coverage_page_reports_full_coverage(client, personas):
     assert "已实现全覆盖" in page
     # the committee reads; the fixes are the office's
     assert reverse("inspectors:assignment_create") not in page
+
+
+def test_coverage_lists_are_capped_with_a_link_to_show_all(
+    client, personas, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr("schools.views.COVERAGE_ROWS", 3)
+    township = personas.school_a.township
+    factories.SchoolFactory.create_batch(5, county=personas.county, township=township)
+    client.force_login(personas.office)
+    url = reverse("schools:coverage")
+    with django_assert_max_num_queries(30) as few:
+        response = client.get(url)
+    report = response.context["report"]
+    # school_a and the five new schools have no inspector: three shown, six counted
+    assert (len(report.uncovered.rows), report.uncovered.total) == (3, 6)
+    assert report.covered_schools == 1
+    page = response.content.decode()
+    assert "显示 3 / 6 条" in page and 'href="?all=1#uncovered"' in page
+    assert not report.due_for_rotation.is_capped
+
+    factories.SchoolFactory.create_batch(20, county=personas.county, township=township)
+    with django_assert_max_num_queries(len(few)):
+        client.get(url)
+    everything = client.get(url, {"all": "1"}).context["report"]
+    assert len(everything.uncovered.rows) == everything.uncovered.total == 26
+    assert 'href="?all=1' not in client.get(url, {"all": "1"}).content.decode()
