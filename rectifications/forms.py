@@ -70,10 +70,9 @@ class StepForm(forms.Form):
         raise NotImplementedError
 
 
-class PhotoStepForm(StepForm):
-    """A step of the school's, with text and photos (cleaned and stamped on upload)."""
+class PhotosStepForm(StepForm):
+    """A step with photos attached (cleaned and stamped on upload)."""
 
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
     photos = PhotosField(
         label=_("Photos"),
         required=False,
@@ -96,6 +95,13 @@ class PhotoStepForm(StepForm):
             )
             for upload in uploads
         ]
+
+
+class PhotoStepForm(PhotosStepForm):
+    """A step of the school's, with text and photos."""
+
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    field_order = ["text", "photos"]
 
 
 class PlanForm(PhotoStepForm):
@@ -140,7 +146,7 @@ class DoneForm(PhotoStepForm):
         return self.item.report_done(actor, self.cleaned_data["text"], self.cleaned_data["photos"])
 
 
-class VerifyForm(StepForm):
+class VerifyForm(PhotosStepForm):
     action = EventAction.VERIFIED
     submit_label = _("Verified: close the item")
     submit_class = "btn-success"
@@ -151,12 +157,17 @@ class VerifyForm(StepForm):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    field_order = ["comment", "photos"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["photos"].help_text = _("Photos taken at the check, if any; up to 10.")
 
     def take(self, actor):
-        return self.item.verify(actor, self.cleaned_data["comment"])
+        return self.item.verify(actor, self.cleaned_data["comment"], self.cleaned_data["photos"])
 
 
-class ReturnForm(StepForm):
+class ReturnForm(PhotosStepForm):
     action = EventAction.RETURNED
     submit_label = _("Return to the school")
     submit_class = "btn-warning"
@@ -166,9 +177,16 @@ class ReturnForm(StepForm):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    field_order = ["reason", "photos"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["photos"].help_text = _("Photos of what is still wrong, if any; up to 10.")
 
     def take(self, actor):
-        return self.item.return_to_school(actor, self.cleaned_data["reason"])
+        return self.item.return_to_school(
+            actor, self.cleaned_data["reason"], self.cleaned_data["photos"]
+        )
 
 
 class EscalateForm(StepForm):

@@ -434,7 +434,7 @@ class RectificationItem(models.Model):
             actor, EventAction.DONE_REPORTED, comment=text, photos=photos, change=change
         )
 
-    def verify(self, actor, comment: str = ""):
+    def verify(self, actor, comment: str = "", photos=()):
         """An inspector checked the fix: the item is closed (销号)."""
 
         def change(item):
@@ -442,9 +442,11 @@ class RectificationItem(models.Model):
             item.closed_at = timezone.now()
             item.followed_up_at = None
 
-        return self._take_step(actor, EventAction.VERIFIED, comment=comment, change=change)
+        return self._take_step(
+            actor, EventAction.VERIFIED, comment=comment, photos=photos, change=change
+        )
 
-    def return_to_school(self, actor, reason: str):
+    def return_to_school(self, actor, reason: str, photos=()):
         """An inspector finds the fix insufficient: back to the school with the reason."""
         if not reason.strip():
             raise TransitionError(_("Say why the item goes back to the school."))
@@ -452,6 +454,7 @@ class RectificationItem(models.Model):
             actor,
             EventAction.RETURNED,
             comment=reason,
+            photos=photos,
             change=lambda item: setattr(item, "state", RectificationState.RETURNED),
         )
 
@@ -638,7 +641,8 @@ class RectificationEvent(models.Model):
 
 
 class RectificationEvidence(models.Model):
-    """A photo attached to one step (plan, progress, completion), cleaned and re-encoded."""
+    """A photo attached to one step (plan, progress, completion, verification, return), cleaned
+    and re-encoded."""
 
     event = models.ForeignKey(
         RectificationEvent,

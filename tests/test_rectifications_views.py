@@ -508,3 +508,33 @@ def test_export_with_a_bad_filter_goes_back_to_the_board(client, personas):
     assert page.context["form"].errors
     assert any("导出" in str(m) for m in page.context["messages"])
     assert client.get(reverse("rectifications:export"), {"severity": "major"}).status_code == 200
+
+
+def test_the_inspector_attaches_photos_when_returning_and_verifying(client, personas):
+    item = make_item(personas, responsible_inspector=personas.inspector)
+    item.submit_plan(personas.principal, "整改方案")
+    item.report_done(personas.principal, "已整改", [photo()])
+    client.force_login(personas.inspector_user)
+    page = client.get(reverse("rectifications:item", kwargs={"pk": item.pk})).content.decode()
+    assert 'name="returned-photos"' in page and 'name="verified-photos"' in page
+    response = client.post(
+        step_url(item, EventAction.RETURNED),
+        {"returned-reason": "灭火器仍过期", "returned-photos": [jpeg_upload("a.jpg")]},
+    )
+    assert response.status_code == 302
+    returned = item.events.get(action=EventAction.RETURNED)
+    assert returned.evidence.count() == 1
+    item.report_done(personas.principal, "已更换", [photo()])
+    response = client.post(
+        step_url(item, EventAction.VERIFIED),
+        {"verified-comment": "", "verified-photos": [jpeg_upload("b.jpg"), jpeg_upload("c.jpg")]},
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.state == S.CLOSED
+    assert item.events.get(action=EventAction.VERIFIED).evidence.count() == 2
+    # Photos stay optional for these steps.
+    other = make_item(personas, responsible_inspector=personas.inspector)
+    other.submit_plan(personas.principal, "整改方案")
+    other.report_done(personas.principal, "已整改", [photo()])
+    assert client.post(step_url(other, EventAction.VERIFIED), {}).status_code == 302
