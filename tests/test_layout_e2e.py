@@ -1,5 +1,5 @@
-"""The office's busiest pages on a 375-px phone, in Chinese and in English: one-row navigation
-bar, no sideways scrolling, no CSP violation."""
+"""The office's busiest pages and a printed notice on a 375-px phone, in Chinese and in English:
+one-row navigation bar, no sideways scrolling, no CSP violation."""
 
 import pytest
 from django.urls import reverse
@@ -25,7 +25,7 @@ PAGES = [
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_office_pages_fit_a_phone(personas, live_server, phone_page, language):
     factories_visits.matrix_submitted_visit(personas)
-    factories_rectifications.matrix_notice(personas)  # an item and its notice
+    notice = factories_rectifications.matrix_notice(personas)  # an item and its notice
     factories_rectifications.matrix_notification(personas)
     factories_rectifications.matrix_evidence(personas)  # an item awaiting verification
     page = phone_page
@@ -33,13 +33,19 @@ def test_office_pages_fit_a_phone(personas, live_server, phone_page, language):
         [{"name": "django_language", "value": language, "url": live_server.url}]
     )
     login(page, live_server, personas.office.username)
-    for name in PAGES:
-        page.goto(live_server.url + reverse(name))
+    paths = [reverse(name) for name in PAGES]
+    paths.append(reverse("rectifications:notice", kwargs={"pk": notice.pk}))
+    for path in paths:
+        page.goto(live_server.url + path)
+        assert page.evaluate("document.documentElement.lang") == language
         width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= 375, f"{name} scrolls sideways on a phone in {language}: {width}px"
+        assert width <= 375, f"{path} scrolls sideways on a phone in {language}: {width}px"
         brand = page.locator(".navbar-brand").bounding_box()
         toggler = page.locator(".navbar-toggler").bounding_box()
         assert abs(brand["y"] + brand["height"] / 2 - toggler["y"] - toggler["height"] / 2) < 8, (
-            f"{name}: the navigation bar takes two rows in {language}"
+            f"{path}: the navigation bar takes two rows in {language}"
         )
+    # The notice title is spaced out like a printed Chinese document, not in English.
+    spacing = page.locator(".notice-title").evaluate("e => getComputedStyle(e).letterSpacing")
+    assert (spacing != "normal") == (language == "zh-hans")
     assert page.csp_violations == []
