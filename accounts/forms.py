@@ -11,7 +11,9 @@ from accounts.models import Role
 from accounts.scoping import CHANGE
 from accounts.services import inspectors_without_login, schools_without_login
 from inspectors.models import Inspector
+from schools.forms import normalise_code
 from schools.models import County, School
+from schools.validators import validate_phone
 
 
 class LoginForm(auth_forms.AuthenticationForm):
@@ -183,3 +185,9 @@ class ChangePrincipalForm(forms.Form):
             "data-confirm": _("The current principal's login will stop working at once. Continue?")
         }
         self.helper.add_input(Submit("submit", _("Change principal"), css_class="btn-warning"))
+
+    def clean_phone(self):
+        # Checked as the school form and the import store it: full-width digits folded.
+        phone = normalise_code(self.cleaned_data["phone"])
+        validate_phone(phone)
+        return phone

@@ -267,7 +267,7 @@ def change_principal(request, pk):
             )
             if password:
                 return _show_once(request, [(tenure.user, password)])
-            return redirect("accounts:change_principal", pk=school.pk)
+            return redirect("schools:school_detail", pk=school.pk)
     tenures = school.principal_tenures.select_related("user").order_by("-started_on")
     return render(
         request,

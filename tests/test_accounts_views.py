@@ -270,6 +270,20 @@ def test_change_principal_shows_errors_on_the_form(client, personas):
     assert response.context["form"].errors["started_on"]
 
 
+def test_change_principal_checks_the_phone_and_returns_to_the_school(client, personas):
+    client.force_login(personas.office)
+    url = reverse("accounts:change_principal", args=[personas.school_a.pk])
+    refused = client.post(url, {"name": "陈校长", "phone": "abc", "started_on": "2025-03-01"})
+    assert "不是电话号码" in refused.content.decode()
+    assert refused.context["form"]["name"].value() == "陈校长"  # nothing typed is lost
+    done = client.post(
+        url, {"name": "陈校长", "phone": "１３８ 0000 3333", "started_on": "2025-03-01"}
+    )
+    assert done["Location"] == reverse("schools:school_detail", args=[personas.school_a.pk])
+    personas.school_a.refresh_from_db()
+    assert personas.school_a.principal_phone == "13800003333"
+
+
 def test_first_login_must_change_password_everywhere(client, personas):
     """Every page but the password change (and logout) sends a one-time password holder there."""
     office = personas.office
