@@ -101,6 +101,20 @@ def personas(db) -> Personas:
 
 
 @pytest.fixture
+def draft(personas):
+    """A visit draft of the persona inspector at school B."""
+    from tests.factories_visits import matrix_draft_visit
+
+    return matrix_draft_visit(personas)
+
+
+@pytest.fixture
+def inspector_client(client, personas):
+    client.force_login(personas.inspector_user)
+    return client
+
+
+@pytest.fixture
 def browser():
     """A headless Debian Chromium driven by Playwright; never downloads a browser."""
     if not shutil.which(CHROMIUM):

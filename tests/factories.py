@@ -5,7 +5,7 @@ import datetime
 import factory
 
 from accounts.models import Role, User
-from inspectors.models import Assignment, Inspector, InspectorKind
+from inspectors.models import Assignment, Inspector, InspectorKind, InspectorStatus
 from meetings.models import CommitteeMember, CommitteeRole
 from schools.models import County, School, SchoolKind, Township, TownshipKind, Zone
 
@@ -96,3 +96,16 @@ class CommitteeMemberFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"委员{n}")
     role = CommitteeRole.MEMBER
     term_starts_on = datetime.date(2024, 1, 1)
+
+
+def inspector_form_data(**overrides) -> dict:
+    """What the inspector form posts for a new part-time inspector."""
+    return {
+        "name": "祁督学",
+        "kind": InspectorKind.PART_TIME,
+        "status": InspectorStatus.ACTIVE,
+        "phone": "13800005501",
+        "appointed_on": "2025-09-01",
+        "term_ends_on": "2028-08-31",
+        **overrides,
+    }

@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from inspectors.models import Assignment, Inspector, InspectorKind, InspectorStatus
+from inspectors.models import Assignment, Inspector
 from schools.models import SchoolKind
+from tests import factories
 from tests.import_workbooks import assignment_row, inspector_row, problems, run_import
 
 pytestmark = pytest.mark.django_db
@@ -63,22 +64,10 @@ def test_school_page_leads_the_office_to_change_principal(office_client, client,
 # 2. Inspector phones: validated and stored like the import, unique by their digits -------------
 
 
-def inspector_data(**overrides):
-    data = {
-        "name": "祁督学",
-        "kind": InspectorKind.PART_TIME,
-        "status": InspectorStatus.ACTIVE,
-        "phone": "13800005501",
-        "appointed_on": "2025-09-01",
-        "term_ends_on": "2028-08-31",
-    }
-    data.update(overrides)
-    return data
-
-
 def test_inspector_phone_is_normalised_like_the_import(office_client, personas):
     response = office_client.post(
-        reverse("inspectors:inspector_create"), inspector_data(phone="+86 １３８-0000 5501")
+        reverse("inspectors:inspector_create"),
+        factories.inspector_form_data(phone="+86 １３８-0000 5501"),
     )
     assert response.status_code == 302
     assert Inspector.objects.get(name="祁督学").phone == "13800005501"
@@ -89,7 +78,7 @@ def test_inspector_phone_is_normalised_like_the_import(office_client, personas):
 @pytest.mark.parametrize("phone", ["0971-2222333", "1380000550", "23800005501", "138000055011x"])
 def test_inspector_phone_must_be_a_mobile_number(office_client, personas, phone):
     response = office_client.post(
-        reverse("inspectors:inspector_create"), inspector_data(phone=phone)
+        reverse("inspectors:inspector_create"), factories.inspector_form_data(phone=phone)
     )
     assert response.context["form"].errors["phone"] == [
         "不是手机号码：应为以 1 开头的 11 位数字，如 13800000001。"
@@ -100,13 +89,13 @@ def test_inspector_phone_is_unique_by_its_digits(office_client, personas):
     # The persona's phone is stored as 138-0000-xxxx; the same digits typed plainly collide.
     digits = personas.inspector.phone.replace("-", "")
     response = office_client.post(
-        reverse("inspectors:inspector_create"), inspector_data(phone=digits)
+        reverse("inspectors:inspector_create"), factories.inspector_form_data(phone=digits)
     )
     assert response.context["form"].errors["phone"] == ["本县已有督学使用此电话号码。"]
     # Saving an inspector unchanged does not collide with itself.
     edit = office_client.post(
         reverse("inspectors:inspector_edit", args=[personas.inspector.pk]),
-        inspector_data(name=personas.inspector.name, phone=personas.inspector.phone),
+        factories.inspector_form_data(name=personas.inspector.name, phone=personas.inspector.phone),
     )
     assert edit.status_code == 302
     personas.inspector.refresh_from_db()
@@ -114,7 +103,7 @@ def test_inspector_phone_is_unique_by_its_digits(office_client, personas):
     # Another county may use the same number.
     other = office_client.post(
         reverse("inspectors:inspector_create"),
-        inspector_data(phone=personas.other_inspector.phone),
+        factories.inspector_form_data(phone=personas.other_inspector.phone),
     )
     assert other.status_code == 302
 
@@ -200,7 +189,7 @@ def test_appointment_date_cannot_be_in_the_future(office_client, personas):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     response = office_client.post(
         reverse("inspectors:inspector_create"),
-        inspector_data(
+        factories.inspector_form_data(
             appointed_on=tomorrow, term_ends_on=tomorrow.replace(year=tomorrow.year + 3)
         ),
     )

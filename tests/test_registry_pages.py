@@ -250,22 +250,9 @@ def test_inspector_list_queries_do_not_grow_with_rows(
         office_client.get(reverse("inspectors:inspector_list"), {"q": "督学"})
 
 
-def inspector_data(**overrides):
-    data = {
-        "name": "祁督学",
-        "kind": InspectorKind.PART_TIME,
-        "status": InspectorStatus.ACTIVE,
-        "phone": "138-0000-5501",
-        "appointed_on": "2025-09-01",
-        "term_ends_on": "2028-08-31",
-    }
-    data.update(overrides)
-    return data
-
-
 def test_create_inspector_with_photo_and_see_it(office_client, personas):
     response = office_client.post(
-        reverse("inspectors:inspector_create"), inspector_data(photo=png_upload())
+        reverse("inspectors:inspector_create"), factories.inspector_form_data(photo=png_upload())
     )
     inspector = Inspector.objects.get(name="祁督学")
     assert response.status_code == 302
@@ -277,7 +264,7 @@ def test_create_inspector_with_photo_and_see_it(office_client, personas):
 def test_inspector_photo_must_be_an_image(office_client, personas):
     fake = SimpleUploadedFile("photo.png", b"not an image", content_type="image/png")
     response = office_client.post(
-        reverse("inspectors:inspector_create"), inspector_data(photo=fake)
+        reverse("inspectors:inspector_create"), factories.inspector_form_data(photo=fake)
     )
     assert response.status_code == 200
     assert "photo" in response.context["form"].errors
@@ -288,7 +275,7 @@ def test_inspector_form_errors_are_chinese(office_client, personas):
     matter = personas.county.supervision_matters.first()
     response = office_client.post(
         reverse("inspectors:inspector_create"),
-        inspector_data(
+        factories.inspector_form_data(
             phone=personas.inspector.phone,
             term_ends_on="2020-01-01",
             themes=[matter.pk],
@@ -304,12 +291,16 @@ def test_special_inspector_keeps_themes_and_cannot_keep_schools(office_client, p
     matter = personas.county.supervision_matters.get(number=6)
     response = office_client.post(
         reverse("inspectors:inspector_edit", args=[personas.inspector.pk]),
-        inspector_data(kind=InspectorKind.SPECIAL, themes=[matter.pk], phone="138-0000-5502"),
+        factories.inspector_form_data(
+            kind=InspectorKind.SPECIAL, themes=[matter.pk], phone="138-0000-5502"
+        ),
     )
     assert "kind" in response.context["form"].errors  # still covers school_b
     response = office_client.post(
         reverse("inspectors:inspector_create"),
-        inspector_data(kind=InspectorKind.SPECIAL, themes=[matter.pk], name="公安特聘督学"),
+        factories.inspector_form_data(
+            kind=InspectorKind.SPECIAL, themes=[matter.pk], name="公安特聘督学"
+        ),
     )
     special = Inspector.objects.get(name="公安特聘督学")
     page = office_client.get(reverse("inspectors:inspector_detail", args=[special.pk]))
@@ -320,7 +311,9 @@ def test_inspector_who_leaves_hands_back_schools(office_client, personas):
     inspector = personas.inspector
     response = office_client.post(
         reverse("inspectors:inspector_edit", args=[inspector.pk]),
-        inspector_data(name=inspector.name, phone=inspector.phone, status=InspectorStatus.LEFT),
+        factories.inspector_form_data(
+            name=inspector.name, phone=inspector.phone, status=InspectorStatus.LEFT
+        ),
     )
     assert response.status_code == 302
     [assignment] = inspector.assignments.all()

@@ -8,22 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Notification
-from tests.factories_visits import VisitFactory, matrix_draft_visit
+from tests.factories_visits import VisitFactory
 from visits.models import SHANGHAI, CheckInStatus, Visit, VisitKind
 from visits.tasks import send_draft_reminder
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def draft(personas):
-    return matrix_draft_visit(personas)
-
-
-@pytest.fixture
-def inspector_client(client, personas):
-    client.force_login(personas.inspector_user)
-    return client
 
 
 @pytest.mark.parametrize("month", ["0000-01", "9999-12", "1999-12", "2026-13", "abcd"])

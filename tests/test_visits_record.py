@@ -15,7 +15,6 @@ from rectifications.models import RectificationItem, RectificationState, Severit
 from tests.factories_visits import (
     add_photo,
     image_bytes,
-    matrix_draft_visit,
     matrix_submitted_visit,
 )
 from visits.imaging import process_photo
@@ -31,17 +30,6 @@ from visits.models import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def draft(personas):
-    return matrix_draft_visit(personas)
-
-
-@pytest.fixture
-def inspector_client(client, personas):
-    client.force_login(personas.inspector_user)
-    return client
 
 
 def matters(personas):
