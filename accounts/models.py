@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import VIEW, ScopedQuerySet
@@ -63,6 +64,13 @@ class User(AbstractUser):
         default=False,
         help_text=_("Set for a one-time password; cleared when the user picks their own."),
     )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Chosen with the language switcher; notifications are written in it."),
+    )
 
     objects = ScopedUserManager()
 
@@ -112,6 +120,10 @@ class User(AbstractUser):
     @property
     def county_settings(self):
         return self.county.settings if self.county_id else None
+
+    def own_language(self):
+        """Context manager: text written to this user (notifications, e-mail) in their language."""
+        return translation.override(self.language or settings.LANGUAGE_CODE)
 
 
 def absolute_url(path: str) -> str:

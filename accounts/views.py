@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -9,6 +10,7 @@ from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import i18n as i18n_views
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -30,6 +32,18 @@ from inspectors.models import Inspector
 from schools.models import County, School
 
 ONE_TIME_SESSION_KEY = "one_time_passwords"
+
+
+def set_language(request):
+    """Django's language switch; a logged-in user's choice is also kept on their account, so
+    the notifications and e-mails written to them follow it."""
+    response = i18n_views.set_language(request)
+    language = request.POST.get("language", "")
+    if request.method == "POST" and request.user.is_authenticated:
+        if language in dict(settings.LANGUAGES) and language != request.user.language:
+            request.user.language = language
+            request.user.save(update_fields=["language"])
+    return response
 
 
 def favicon(request):

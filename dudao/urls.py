@@ -8,7 +8,7 @@ urlpatterns = [
     path("healthz", account_views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages without an icon link (the admin, plain files).
     path("favicon.ico", account_views.favicon, name="favicon"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("accounts/manage/", include("accounts.manage_urls")),
     path("accounts/", include("accounts.urls")),
     path("schools/", include("schools.urls")),

@@ -9,9 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from celery import shared_task
-from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -106,6 +105,20 @@ def _summary(item) -> str:
     }
 
 
+def _deliver(user, *, key: str, title, values: dict, item, comment: str = "") -> bool:
+    """One notification about ``item``, written in the user's own language."""
+    with user.own_language():
+        return bool(
+            Notification.objects.deliver(
+                user,
+                dedupe_key=key,
+                title=str(title) % values,
+                body="\n".join(filter(None, [_summary(item), comment])),
+                url=_item_url(item),
+            )
+        )
+
+
 @shared_task
 def notify_event(event_id: int) -> int:
     """Notify those concerned by one step; the office at once of major items and escalations."""
@@ -114,24 +127,20 @@ def notify_event(event_id: int) -> int:
     )
     item = event.item
     recipients = Recipients(item.school.county_id)
+    audiences = [(AUDIENCE[event.action], EVENT_TITLES.get(event.action))]
+    if event.action == EventAction.OPENED and item.severity == Severity.MAJOR:
+        audiences.append(({Capacity.OFFICE}, MAJOR_TITLE))
     sent = 0
-    with translation.override(settings.LANGUAGE_CODE):
-        audiences = [(AUDIENCE[event.action], EVENT_TITLES.get(event.action))]
-        if event.action == EventAction.OPENED and item.severity == Severity.MAJOR:
-            audiences.append(({Capacity.OFFICE}, MAJOR_TITLE))
-        body = "\n".join(filter(None, [_summary(item), event.comment]))
-        for capacities, title in audiences:
-            for user in recipients.of(item, capacities):
-                if user.pk == event.actor_id:
-                    continue
-                sent += bool(
-                    Notification.objects.deliver(
-                        user,
-                        dedupe_key=f"rect-event:{event.pk}",
-                        title=str(title) % {"school": item.school.name},
-                        body=body,
-                        url=_item_url(item),
-                    )
+    for capacities, title in audiences:
+        for user in recipients.of(item, capacities):
+            if user.pk != event.actor_id:
+                sent += _deliver(
+                    user,
+                    key=f"rect-event:{event.pk}",
+                    title=title,
+                    values={"school": item.school.name},
+                    item=item,
+                    comment=event.comment,
                 )
     return sent
 
@@ -144,17 +153,19 @@ def notify_notice(notice_id: int) -> int:
         role=Role.PRINCIPAL, school_id=notice.school_id, is_active=True
     )
     url = reverse("rectifications:notice", kwargs={"pk": notice.pk})
+    values = {"number": notice.number, "school": notice.school.name}
     sent = 0
-    with translation.override(settings.LANGUAGE_CODE):
-        title = _("Rectification notice %(number)s issued to %(school)s") % {
-            "number": notice.number,
-            "school": notice.school.name,
-        }
-        body = _("Please read the notice, acknowledge receipt and rectify the items listed.")
-        for user in principals:
+    for user in principals:
+        with user.own_language():
             sent += bool(
                 Notification.objects.deliver(
-                    user, dedupe_key=f"rect-notice:{notice.pk}", title=title, body=body, url=url
+                    user,
+                    dedupe_key=f"rect-notice:{notice.pk}",
+                    title=_("Rectification notice %(number)s issued to %(school)s") % values,
+                    body=_(
+                        "Please read the notice, acknowledge receipt and rectify the items listed."
+                    ),
+                    url=url,
                 )
             )
     return sent
@@ -168,11 +179,9 @@ def _start_of_local_day(day: datetime.date) -> datetime.datetime:
 def send_daily_reminders() -> int:
     """Remind of items due soon or overdue, checks to verify and follow-ups due; once a day each."""
     today = timezone.localdate()
-    sent = 0
-    with translation.override(settings.LANGUAGE_CODE):
-        for county_settings in CountySettings.objects.all():
-            sent += _remind_county(county_settings, today)
-    return sent
+    return sum(
+        _remind_county(county_settings, today) for county_settings in CountySettings.objects.all()
+    )
 
 
 @dataclass(frozen=True)
@@ -180,7 +189,7 @@ class Reminder:
     item: RectificationItem
     users: list
     key: str
-    title: str
+    title: str  # lazy: written in each recipient's language
     date: datetime.date
 
 
@@ -195,9 +204,9 @@ def _remind_county(county_settings, today: datetime.date) -> int:
         # Escalated, the school still does the work and the office acts for the new owner.
         owners = {Capacity.SCHOOL, Capacity.OFFICE} if item.is_escalated else {Capacity.SCHOOL}
         title = (
-            _("Overdue rectification at %(school)s (deadline %(date)s)")
+            gettext_lazy("Overdue rectification at %(school)s (deadline %(date)s)")
             if item.deadline < today
-            else _("Rectification at %(school)s due on %(date)s")
+            else gettext_lazy("Rectification at %(school)s due on %(date)s")
         )
         users = recipients.of(item, {*owners, Capacity.INSPECTOR})
         reminders.append(Reminder(item, users, f"rect-due:{today}", title, item.deadline))
@@ -210,7 +219,7 @@ def _remind_county(county_settings, today: datetime.date) -> int:
         state=RectificationState.AWAITING_VERIFICATION,
         reported_done_at__lt=_start_of_local_day(reported_by + datetime.timedelta(days=1)),
     ):
-        title = _("Verify the rectification at %(school)s by %(date)s")
+        title = gettext_lazy("Verify the rectification at %(school)s by %(date)s")
         due = item.verification_due_on(county_settings)
         users = recipients.inspectors_of(item)
         reminders.append(Reminder(item, users, f"rect-verify:{today}", title, due))
@@ -221,7 +230,9 @@ def _remind_county(county_settings, today: datetime.date) -> int:
         followed_up_at__isnull=True,
         closed_at__lt=_start_of_local_day(closed_by + datetime.timedelta(days=1)),
     ):
-        title = _("Follow-up check of the rectification at %(school)s due since %(date)s")
+        title = gettext_lazy(
+            "Follow-up check of the rectification at %(school)s due since %(date)s"
+        )
         due = item.follow_up_due_on(county_settings)
         # Once per closing, not daily: an item reopened and closed again gets a new one.
         key = f"rect-follow-up:{item.closed_at:%Y%m%d%H%M%S}"
@@ -230,14 +241,11 @@ def _remind_county(county_settings, today: datetime.date) -> int:
     sent = 0
     for reminder in reminders:
         for user in reminder.users:
-            sent += bool(
-                Notification.objects.deliver(
-                    user,
-                    dedupe_key=f"{reminder.key}:{reminder.item.pk}",
-                    title=reminder.title
-                    % {"school": reminder.item.school.name, "date": reminder.date.isoformat()},
-                    body=_summary(reminder.item),
-                    url=_item_url(reminder.item),
-                )
+            sent += _deliver(
+                user,
+                key=f"{reminder.key}:{reminder.item.pk}",
+                title=reminder.title,
+                values={"school": reminder.item.school.name, "date": reminder.date.isoformat()},
+                item=reminder.item,
             )
     return sent

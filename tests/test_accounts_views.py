@@ -342,3 +342,14 @@ def test_logout_wipes_what_the_browser_kept_for_offline_work(client, personas):
     assert response.status_code == 302
     assert response["Clear-Site-Data"] == '"cache", "storage"'
     assert "_auth_user_id" not in client.session
+
+
+def test_the_language_switch_is_kept_on_the_account(client, personas):
+    client.force_login(personas.inspector_user)
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    personas.inspector_user.refresh_from_db()
+    assert personas.inspector_user.language == "en"
+    client.post(reverse("set_language"), {"language": "xx", "next": "/"})
+    personas.inspector_user.refresh_from_db()
+    assert personas.inspector_user.language == "en"  # an unknown language changes nothing

@@ -85,6 +85,21 @@ def test_daily_reminders_are_sent_once_per_item_user_and_day(personas, clock, se
     assert send_daily_reminders() == 0
 
 
+def test_each_reminder_is_written_in_its_readers_language(personas, clock):
+    personas.inspector_user.language = "en"
+    personas.inspector_user.save()
+    clock(shanghai(2026, 3, 10, 7, 30))
+    make_item(
+        personas, deadline=datetime.date(2026, 3, 1), responsible_inspector=personas.inspector
+    )
+    send_daily_reminders()
+    english = Notification.objects.get(user=personas.inspector_user)
+    chinese = Notification.objects.get(user=personas.principal)
+    assert english.title.startswith("Overdue rectification at")
+    assert "deadline 2026-03-01" in english.body
+    assert "整改逾期" in chinese.title
+
+
 def test_escalated_items_remind_the_principal_and_the_office(personas, clock):
     clock(shanghai(2026, 3, 10, 7, 30))
     item = make_item(personas, deadline=datetime.date(2026, 3, 1))

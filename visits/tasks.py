@@ -8,10 +8,9 @@ import datetime
 from functools import partial
 
 from celery import shared_task
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Notification
@@ -49,24 +48,21 @@ def send_draft_reminder(visit_id: int) -> bool:
         return False
     visit = Visit.objects.select_related("school", "inspector__user", "created_by").get(pk=visit_id)
     recipients = {visit.created_by, getattr(visit.inspector, "user", None)} - {None}
-    with translation.override(settings.LANGUAGE_CODE):
-        arrived = timezone.localtime(visit.arrived_at)
-        values = {"school": visit.school.name, "date": f"{arrived:%Y-%m-%d}"}
-        title = _("Unsubmitted visit record: %(school)s") % values
-        body = (
-            _(
-                "Your record of the visit to %(school)s on %(date)s is still a draft and has not "
-                "been submitted. Please finish it and submit it."
-            )
-            % values
-        )
+    arrived = timezone.localtime(visit.arrived_at)
+    values = {"school": visit.school.name, "date": f"{arrived:%Y-%m-%d}"}
     for user in recipients:
-        if user.is_active:
+        if not user.is_active:
+            continue
+        with user.own_language():
             Notification.objects.deliver(
                 user,
                 dedupe_key=f"visit-draft:{visit.pk}",
-                title=title,
-                body=body,
+                title=_("Unsubmitted visit record: %(school)s") % values,
+                body=_(
+                    "Your record of the visit to %(school)s on %(date)s is still a draft and has "
+                    "not been submitted. Please finish it and submit it."
+                )
+                % values,
                 url=reverse("visits:visit_edit", args=[visit.pk]),
             )
     return True
