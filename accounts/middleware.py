@@ -6,14 +6,20 @@ from django.utils import translation
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
-    """Chinese, unless the user chose another language with the switcher (its cookie).
+    """Chinese, unless the user chose another language with the switcher: on this browser (its
+    cookie) or, once logged in, on their account. Runs after the authentication middleware.
 
     Django's own middleware would follow the browser's Accept-Language as well; a county
     office speaks Chinese whatever language the browser was installed with.
     """
 
     def process_request(self, request):
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or settings.LANGUAGE_CODE
+        user = request.user
+        chosen = (
+            request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+            or (user.language if user.is_authenticated else "")
+            or settings.LANGUAGE_CODE
+        )
         try:
             language = translation.get_supported_language_variant(chosen)
         except LookupError:

@@ -39,10 +39,10 @@ def set_language(request):
     the notifications and e-mails written to them follow it."""
     response = i18n_views.set_language(request)
     language = request.POST.get("language", "")
-    if request.method == "POST" and request.user.is_authenticated:
-        if language in dict(settings.LANGUAGES) and language != request.user.language:
-            request.user.language = language
-            request.user.save(update_fields=["language"])
+    user = request.user
+    if user.is_authenticated and language in dict(settings.LANGUAGES) and language != user.language:
+        user.language = language
+        user.save(update_fields=["language"])
     return response
 
 

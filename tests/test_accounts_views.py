@@ -353,3 +353,12 @@ def test_the_language_switch_is_kept_on_the_account(client, personas):
     client.post(reverse("set_language"), {"language": "xx", "next": "/"})
     personas.inspector_user.refresh_from_db()
     assert personas.inspector_user.language == "en"  # an unknown language changes nothing
+
+
+def test_a_logged_in_user_gets_their_language_on_a_new_browser(client, personas):
+    personas.office.language = "en"
+    personas.office.save()
+    client.force_login(personas.office)
+    assert "Welcome" in client.get(reverse("home")).content.decode()
+    client.cookies["django_language"] = "zh-hans"  # this browser was switched back
+    assert "欢迎" in client.get(reverse("home")).content.decode()
