@@ -315,53 +315,6 @@ class CountySettingsForm(forms.ModelForm):
             )
         )
 
-    def clean(self):
-        """Graver problems get shorter deadlines; reminders come before the shortest one."""
-        cleaned = super().clean()
-        general, serious, major = (
-            cleaned.get(f"deadline_days_{severity}") for severity in ("general", "serious", "major")
-        )
-        if serious is not None and major is not None and major > serious:
-            self.add_error(
-                "deadline_days_major",
-                _(
-                    "A major problem cannot get a longer deadline than a serious one "
-                    "(%(days)d days)."
-                )
-                % {"days": serious},
-            )
-        if general is not None and serious is not None and serious > general:
-            self.add_error(
-                "deadline_days_serious",
-                _(
-                    "A serious problem cannot get a longer deadline than a general one "
-                    "(%(days)d days)."
-                )
-                % {"days": general},
-            )
-        reminder = cleaned.get("reminder_days_before_deadline")
-        periods = [
-            cleaned.get(name)
-            for name in (
-                "deadline_days_general",
-                "deadline_days_serious",
-                "deadline_days_major",
-                "verification_days",
-            )
-            if name in self.fields
-        ]
-        periods = [days for days in periods if days is not None]
-        if reminder is not None and periods and reminder >= min(periods):
-            self.add_error(
-                "reminder_days_before_deadline",
-                _(
-                    "Must be fewer than the shortest deadline or verification period "
-                    "(%(days)d days), or the reminder goes out the day the item opens."
-                )
-                % {"days": min(periods)},
-            )
-        return cleaned
-
     def clean_holiday_months(self):
         months = sorted(set(self.cleaned_data["holiday_months"]))
         if len(months) == 12:

@@ -167,6 +167,51 @@ class CountySettings(models.Model):
     def __str__(self):
         return str(self.county)
 
+    def clean(self):
+        """Graver problems get shorter deadlines; reminders come before the shortest one.
+
+        Here, not on the form, so the settings page and the admin apply the same rules.
+        """
+        errors = {}
+        general, serious, major = (
+            self.deadline_days_general,
+            self.deadline_days_serious,
+            self.deadline_days_major,
+        )
+        if serious is not None and major is not None and major > serious:
+            errors["deadline_days_major"] = ValidationError(
+                _(
+                    "A major problem cannot get a longer deadline than a serious one "
+                    "(%(days)d days)."
+                ),
+                code="deadline_order",
+                params={"days": serious},
+            )
+        if general is not None and serious is not None and serious > general:
+            errors["deadline_days_serious"] = ValidationError(
+                _(
+                    "A serious problem cannot get a longer deadline than a general one "
+                    "(%(days)d days)."
+                ),
+                code="deadline_order",
+                params={"days": general},
+            )
+        reminder = self.reminder_days_before_deadline
+        periods = [
+            days for days in (general, serious, major, self.verification_days) if days is not None
+        ]
+        if reminder is not None and periods and reminder >= min(periods):
+            errors["reminder_days_before_deadline"] = ValidationError(
+                _(
+                    "Must be fewer than the shortest deadline or verification period "
+                    "(%(days)d days), or the reminder goes out the day the item opens."
+                ),
+                code="reminder_too_late",
+                params={"days": min(periods)},
+            )
+        if errors:
+            raise ValidationError(errors)
+
     def is_holiday_month(self, month: int) -> bool:
         return month in (self.holiday_months or [])
 
