@@ -239,19 +239,6 @@ class AssignmentForm(forms.ModelForm):
             form_actions(_("Assign"), cancel_url),
         )
 
-    def clean_started_on(self):
-        # Coverage counts every assignment without an end date as current, so one starting
-        # later would cover the school before the inspector does.
-        started_on = self.cleaned_data["started_on"]
-        if started_on > timezone.localdate():
-            raise forms.ValidationError(
-                _(
-                    "The start date cannot be after today: record the assignment on the day it "
-                    "begins."
-                )
-            )
-        return started_on
-
 
 class AssignmentEndForm(forms.ModelForm):
     """End an assignment on a date; the record stays as history."""

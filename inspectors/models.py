@@ -214,7 +214,9 @@ class Assignment(models.Model):
         related_name="assignments",
         on_delete=models.PROTECT,
     )
-    started_on = models.DateField(_("started on"))
+    # Coverage counts every assignment without an end date as current, so one starting later
+    # would cover the school before the inspector does.
+    started_on = models.DateField(_("started on"), validators=[validate_not_future])
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
 

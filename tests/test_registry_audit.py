@@ -122,9 +122,7 @@ def test_assignment_cannot_start_after_today_in_shanghai(office_client, personas
     tomorrow = office_client.post(
         url, {**data, "started_on": shanghai_today + datetime.timedelta(days=1)}
     )
-    assert tomorrow.context["form"].errors["started_on"] == [
-        "开始日期不能晚于今天：请在挂牌当天再登记。"
-    ]
+    assert tomorrow.context["form"].errors["started_on"] == ["该日期不能晚于今天。"]
     assert not Assignment.objects.filter(school=personas.school_a).exists()
     today = office_client.post(url, {**data, "started_on": shanghai_today})
     assert today.status_code == 302

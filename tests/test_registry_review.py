@@ -1,8 +1,13 @@
 """Fixes from a code review of the registry: rules on the models, one phone cleaner, queries."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
+
+from inspectors.models import Assignment
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +50,27 @@ def test_admin_refuses_settings_against_the_cross_field_rules(client, personas):
     assert settings.deadline_days_serious == 15
     response = client.post(url, {**data, "deadline_days_serious": 10})
     assert response.status_code == 302
+
+
+# 2. An assignment's start date is checked by the model: form, admin and import agree ----------
+
+
+def test_assignment_start_date_is_checked_by_the_model(client, personas):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    assignment = Assignment(
+        inspector=personas.inspector, school=personas.school_a, started_on=tomorrow
+    )
+    with pytest.raises(ValidationError) as error:
+        assignment.full_clean()
+    assert error.value.message_dict == {"started_on": ["该日期不能晚于今天。"]}
+    client.force_login(personas.superuser)
+    response = client.post(
+        reverse("admin:inspectors_assignment_add"),
+        {
+            "inspector": personas.inspector.pk,
+            "school": personas.school_a.pk,
+            "started_on": tomorrow.isoformat(),
+        },
+    )
+    assert response.context["adminform"].form.errors["started_on"] == ["该日期不能晚于今天。"]
+    assert not Assignment.objects.filter(school=personas.school_a).exists()
