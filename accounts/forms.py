@@ -11,9 +11,9 @@ from accounts.models import Role
 from accounts.scoping import CHANGE
 from accounts.services import inspectors_without_login, schools_without_login
 from inspectors.models import Inspector
-from schools.forms import normalise_code
+from schools.forms import cleaned_like_the_import
+from schools.importing import cells
 from schools.models import County, School
-from schools.validators import validate_phone
 
 
 class LoginForm(auth_forms.AuthenticationForm):
@@ -187,7 +187,5 @@ class ChangePrincipalForm(forms.Form):
         self.helper.add_input(Submit("submit", _("Change principal"), css_class="btn-warning"))
 
     def clean_phone(self):
-        # Checked as the school form and the import store it: full-width digits folded.
-        phone = normalise_code(self.cleaned_data["phone"])
-        validate_phone(phone)
-        return phone
+        # Cleaned and checked as the school form and the import store it.
+        return cleaned_like_the_import(cells.phone, self.cleaned_data["phone"])

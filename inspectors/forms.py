@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from inspectors.models import Assignment, Inspector, InspectorKind, InspectorStatus
 from schools.forms import (
     CountyFormMixin,
+    cleaned_like_the_import,
     date_input,
     form_actions,
     normalise_code,
@@ -142,10 +143,7 @@ class InspectorForm(CountyFormMixin, forms.ModelForm):
 
     def clean_phone(self):
         """The 11 digits of a mobile number, as the import stores them."""
-        try:
-            return cells.mobile_key(self.cleaned_data["phone"])
-        except cells.CellError as error:
-            raise forms.ValidationError(str(error)) from None
+        return cleaned_like_the_import(cells.mobile_key, self.cleaned_data["phone"])
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")

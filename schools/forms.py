@@ -10,12 +10,22 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from schools.importing import cells
 from schools.models import County, CountySettings, School, SchoolKind, Township, Zone
 
 
 def normalise_code(value: str) -> str:
     """Full-width digits and stray spaces, as typed on Chinese keyboards, become plain digits."""
     return unicodedata.normalize("NFKC", value or "").replace(" ", "")
+
+
+def cleaned_like_the_import(parser, value):
+    """A form value cleaned by the import's cell parser (e.g. ``cells.phone``), so a form
+    stores it exactly as the import would; the parser's complaint becomes the field's error."""
+    try:
+        return parser(value)
+    except cells.CellError as error:
+        raise forms.ValidationError(str(error)) from None
 
 
 def date_input():
@@ -246,8 +256,7 @@ class SchoolForm(CountyFormMixin, forms.ModelForm):
         return normalise_code(self.cleaned_data["code"])
 
     def clean_phone(self):
-        # As the import writes it: full-width digits folded, spaces dropped; the model checks it.
-        return normalise_code(self.cleaned_data["phone"])
+        return cleaned_like_the_import(cells.phone, self.cleaned_data["phone"])
 
     def clean(self):
         cleaned = super().clean()

@@ -362,3 +362,13 @@ def test_a_logged_in_user_gets_their_language_on_a_new_browser(client, personas)
     assert "Welcome" in client.get(reverse("home")).content.decode()
     client.cookies["django_language"] = "zh-hans"  # this browser was switched back
     assert "欢迎" in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.parametrize("typed", ["１３８　0000 3333", "１３８　0000\u200b\t3333"])
+def test_change_principal_cleans_the_phone_like_the_import(client, personas, typed):
+    client.force_login(personas.office)
+    url = reverse("accounts:change_principal", args=[personas.school_a.pk])
+    response = client.post(url, {"name": "陈校长", "phone": typed, "started_on": "2025-03-01"})
+    assert response.status_code == 302
+    personas.school_a.refresh_from_db()
+    assert personas.school_a.principal_phone == "13800003333"

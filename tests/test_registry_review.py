@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from inspectors.models import Assignment
+from schools.importing import cells
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +75,29 @@ def test_assignment_start_date_is_checked_by_the_model(client, personas):
     )
     assert response.context["adminform"].form.errors["started_on"] == ["该日期不能晚于今天。"]
     assert not Assignment.objects.filter(school=personas.school_a).exists()
+
+
+# 3. Forms clean phones with the import's cleaner: every kind of space goes --------------------
+
+# A full-width space (U+3000), a zero-width space and a tab, as pasted from a county's sheet.
+PASTED_PHONE = "１３８　0000\u200b\t3333"
+
+
+@pytest.mark.parametrize("typed", ["１３８　0000 3333", PASTED_PHONE])
+def test_school_form_cleans_the_phone_like_the_import(client, personas, typed):
+    client.force_login(personas.office)
+    school = personas.school_b
+    data = {
+        "code": school.code,
+        "name": school.name,
+        "kind": school.kind,
+        "is_active": "on",
+        "township": school.township.pk,
+        "students": 300,
+        "teachers": 2,
+        "phone": typed,
+    }
+    response = client.post(reverse("schools:school_edit", args=[school.pk]), data)
+    assert response.status_code == 302
+    school.refresh_from_db()
+    assert school.phone == cells.phone(typed) == "13800003333"
