@@ -1,11 +1,16 @@
+import logging
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.db import models
+from django.core.mail import send_mail
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import VIEW, ScopedQuerySet
+
+logger = logging.getLogger(__name__)
 
 
 class Role(models.TextChoices):
@@ -148,11 +153,6 @@ class NotificationQuerySet(ScopedQuerySet):
         its retry, exactly one gets the row and sends the e-mail. Returns the new row or None.
         A failed e-mail is logged; the in-app notification stays and the caller goes on.
         """
-        import logging
-
-        from django.core.mail import send_mail
-        from django.db import IntegrityError, transaction
-
         try:
             with transaction.atomic():
                 notification = self.create(
@@ -165,7 +165,7 @@ class NotificationQuerySet(ScopedQuerySet):
             try:
                 send_mail(title, "\n\n".join(filter(None, [body, link])), None, [user.email])
             except Exception:
-                logging.getLogger(__name__).exception(
+                logger.exception(
                     "E-mail copy of notification %s to user %s failed", notification.pk, user.pk
                 )
         return notification

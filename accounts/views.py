@@ -11,7 +11,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import i18n as i18n_views
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_POST
 
 from accounts import health, services
@@ -46,10 +46,11 @@ def set_language(request):
     return response
 
 
+@cache_control(max_age=86400)
 def favicon(request):
-    """The site icon for pages without an icon link (the admin), resolved per request: the
-    hashed static name exists only after collectstatic."""
-    return redirect(static("img/favicon.svg"), permanent=True)
+    """The site icon for pages without an icon link (the admin). A temporary redirect: the
+    hashed static name it points at changes with each deploy."""
+    return redirect(static("img/favicon.svg"))
 
 
 class LogoutView(auth_views.LogoutView):

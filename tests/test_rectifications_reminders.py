@@ -213,7 +213,7 @@ def test_a_failing_email_does_not_stop_the_other_reminders(personas, clock, monk
             raise OSError("SMTP server refused the connection")
         return real_send_mail(subject, message, from_email, recipient_list, **kwargs)
 
-    monkeypatch.setattr(django.core.mail, "send_mail", flaky_send_mail)
+    monkeypatch.setattr("accounts.models.send_mail", flaky_send_mail)
     with caplog.at_level("ERROR"):
         assert send_daily_reminders() == 2
     for user in (personas.principal, personas.inspector_user):

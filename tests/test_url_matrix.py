@@ -60,7 +60,7 @@ CASES: dict[str, Case | None] = {
     # None: not probed here, with the reason beside it.
     "home": Case(LOGGED_IN),
     "healthz": Case(EVERYONE),
-    "favicon": Case(EVERYONE, ok_status=301),
+    "favicon": Case(EVERYONE, ok_status=302),
     "login": Case(EVERYONE, status_for=dict.fromkeys(LOGGED_IN, 302)),
     "logout": Case(EVERYONE, method="post", ok_status=302),
     "password_change": Case(LOGGED_IN),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import Notification
 from tests.factories_visits import VisitFactory
 from visits.models import SHANGHAI, CheckInStatus, Visit, VisitKind
+from visits.services import start_visit
 from visits.tasks import send_draft_reminder
 
 pytestmark = pytest.mark.django_db
@@ -55,10 +56,11 @@ def test_due_schools_follow_the_place_filters(client, personas):
     assert [row.school for row in response.context["due_rows"]] == [personas.school_b]
 
 
-def test_office_start_with_a_tampered_inspector_is_not_a_server_error(client, personas):
+@pytest.mark.parametrize("tampered", ["abc", "²", "-1"])
+def test_office_start_with_a_tampered_inspector_is_not_a_server_error(client, personas, tampered):
     client.force_login(personas.office)
     response = client.post(
-        reverse("visits:visit_start", args=[personas.school_b.pk]), {"inspector": "abc"}
+        reverse("visits:visit_start", args=[personas.school_b.pk]), {"inspector": tampered}
     )
     assert response.status_code == 302
     visit = Visit.objects.get()
@@ -73,10 +75,18 @@ def test_a_second_tap_on_start_opens_the_same_draft(inspector_client, personas):
     assert Visit.objects.count() == 1
 
 
-def test_yesterdays_draft_is_not_reused_for_todays_visit(inspector_client, personas, draft):
-    Visit.objects.filter(pk=draft.pk).update(arrived_at=timezone.now() - datetime.timedelta(days=1))
-    inspector_client.post(reverse("visits:visit_start", args=[personas.school_b.pk]))
-    assert Visit.objects.count() == 2
+def test_last_nights_draft_is_not_reused_for_this_mornings_visit(personas, draft):
+    evening = datetime.datetime(2026, 3, 9, 20, 0, tzinfo=SHANGHAI)
+    Visit.objects.filter(pk=draft.pk).update(arrived_at=evening)
+    morning = datetime.datetime(2026, 3, 10, 7, 0, tzinfo=SHANGHAI)
+    visit = start_visit(school=personas.school_b, actor=personas.inspector_user, now=morning)
+    assert visit.pk != draft.pk and visit.arrived_at == morning
+    later = start_visit(
+        school=personas.school_b,
+        actor=personas.inspector_user,
+        now=morning + datetime.timedelta(hours=3),
+    )
+    assert later.pk == visit.pk  # the same day: the morning's draft again
 
 
 @pytest.mark.parametrize("accuracy", ["inf", "-inf", "nan", "1e30", "-5"])

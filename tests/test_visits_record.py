@@ -20,6 +20,7 @@ from tests.factories_visits import (
 from visits.imaging import process_photo
 from visits.models import (
     CheckInStatus,
+    Visit,
     VisitEvent,
     VisitKind,
     VisitMethod,
@@ -236,12 +237,16 @@ def test_submission_needs_a_judgement_and_at_least_one_matter(inspector_client, 
     assert draft.is_draft
 
 
-def test_a_departure_days_after_the_arrival_is_refused(inspector_client, personas, draft):
-    arrived = timezone.localtime(draft.arrived_at)
-    late = (arrived + datetime.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+def test_a_departure_on_another_day_is_refused(inspector_client, personas, draft):
+    # Arrived at 20:00, "departed" at 07:00 the next morning: within a day, but not that day.
+    yesterday = timezone.localtime() - datetime.timedelta(days=1)
+    evening = yesterday.replace(hour=20, minute=0, second=0, microsecond=0)
+    Visit.objects.filter(pk=draft.pk).update(arrived_at=evening)
+    draft.refresh_from_db()
+    late = (evening + datetime.timedelta(hours=11)).strftime("%Y-%m-%dT%H:%M")
     data = record_data(personas, draft, departed_at=late)
     response = post_edit(inspector_client, draft, data, "submit")
-    assert "离校时间应与到校在同一天" in response.content.decode()
+    assert "离校时间应与到校时间在同一天" in response.content.decode()
     draft.refresh_from_db()
     assert draft.is_draft and draft.departed_at is None
 

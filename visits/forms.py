@@ -17,7 +17,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from inspectors.models import Inspector, InspectorStatus
-from rectifications.models import Severity
+from rectifications.models import Severity, deadline_error
 from schools.models import School, SupervisionMatter, Township
 from visits.models import (
     CLIENT_CLOCK_SKEW,
@@ -55,7 +55,10 @@ def inline_helper(layout: Layout) -> FormHelper:
 
 # Bounds that only catch typing slips and tampering; a record may be entered days after the visit.
 EARLIEST_RECORD = datetime.datetime(2000, 1, 1, tzinfo=SHANGHAI)
-LONGEST_VISIT = datetime.timedelta(hours=24)
+
+
+def local_day(moment: datetime.datetime) -> datetime.date:
+    return moment.astimezone(SHANGHAI).date()
 
 
 class VisitForm(forms.ModelForm):
@@ -181,7 +184,7 @@ class VisitForm(forms.ModelForm):
         departed = cleaned.get("departed_at")
         if arrived and departed and departed < arrived:
             self.add_error("departed_at", _("The departure cannot be before the arrival."))
-        elif arrived and departed and departed > arrived + LONGEST_VISIT:
+        elif arrived and departed and local_day(departed) != local_day(arrived):
             self.add_error("departed_at", _("The departure must be on the day of the visit."))
         return cleaned
 
@@ -328,6 +331,8 @@ class ProblemForm(forms.Form):
         deadline = cleaned.get("deadline")
         if deadline and deadline < self.visit_day:
             self.add_error("deadline", _("The deadline cannot be before the visit."))
+        elif deadline and (error := deadline_error(deadline, today=self.visit_day)):
+            self.add_error("deadline", error)  # the rectification rule, from the visit's day
         if self.strict and self.has_content():
             if not cleaned.get("matter") and "matter" not in self.errors:
                 self.add_error("matter", _("Choose the supervision matter."))

@@ -91,10 +91,6 @@ def default_inspector(school: School) -> Inspector | None:
     return assignment.inspector if assignment else None
 
 
-# A draft begun this long ago at the same school is still today's visit.
-RESUME_DRAFT_WITHIN = datetime.timedelta(hours=12)
-
-
 def start_visit(
     *,
     school: School,
@@ -105,7 +101,7 @@ def start_visit(
 ) -> Visit:
     """Create a draft at once (arrival = now), so photos can be uploaded to it immediately.
 
-    The actor's draft of the same visit begun within the last hours is opened instead.
+    The actor's draft of the same visit begun earlier today (Asia/Shanghai) is opened instead.
     """
     if actor.is_inspector:
         inspector = actor.inspector
@@ -121,16 +117,19 @@ def start_visit(
     if inspector.county_id != school.county_id:
         raise ValidationError(gettext("The inspector belongs to another county."))
     now = now or timezone.now()
-    started_today = (
-        Visit.objects.drafts()
-        .filter(school=school, inspector=inspector, kind=kind, created_by=actor)
-        .filter(arrived_at__gte=now - RESUME_DRAFT_WITHIN)
-        .order_by("-arrived_at")
-        .first()
-    )
-    if started_today is not None:  # a second tap, or back to the visit begun this morning
-        return started_today
+    start_of_day = datetime.datetime.combine(today_in_shanghai(now), datetime.time(), SHANGHAI)
     with transaction.atomic():
+        # Two taps at once: the school row serialises them, so the second finds the first draft.
+        School.objects.select_for_update().get(pk=school.pk)
+        started_today = (
+            Visit.objects.drafts()
+            .filter(school=school, inspector=inspector, kind=kind, created_by=actor)
+            .filter(arrived_at__gte=start_of_day)
+            .order_by("-arrived_at")
+            .first()
+        )
+        if started_today is not None:  # a second tap, or back to the visit begun this morning
+            return started_today
         visit = Visit.objects.create(
             school=school,
             inspector=inspector,

@@ -167,10 +167,9 @@ def visit_start(request, school_pk: int):
     if school is None:
         raise Http404
     inspector = None
-    if request.POST.get("inspector", "").isdigit():
-        inspector = (
-            Inspector.objects.for_user(request.user).filter(pk=request.POST["inspector"]).first()
-        )
+    requested = request.POST.get("inspector", "")
+    if requested.isascii() and requested.isdigit():
+        inspector = Inspector.objects.for_user(request.user).filter(pk=requested).first()
     try:
         visit = start_visit(
             school=school,

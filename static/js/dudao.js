@@ -7,14 +7,18 @@
     if (message && !window.confirm(message)) {
       event.preventDefault();
     }
-    // One tap, one POST: a second tap while the page loads would record the action twice.
+  });
+  // One tap, one POST: a second tap while the page loads would record the action twice.
+  // On window, so it runs after every page script that may cancel the submit and use fetch.
+  window.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!event.defaultPrevented && form.method === "post") {
-      if (form.hasAttribute("data-submitting")) {
-        event.preventDefault();
-      } else {
-        form.setAttribute("data-submitting", "");
-      }
+    if (event.defaultPrevented || form.method !== "post" || form.hasAttribute("data-download")) {
+      return;
+    }
+    if (form.hasAttribute("data-submitting")) {
+      event.preventDefault();
+    } else {
+      form.setAttribute("data-submitting", "");
     }
   });
   // Back to a page kept in the browser's cache: its forms may be sent again.
