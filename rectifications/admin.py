@@ -8,7 +8,7 @@ from rectifications.models import (
 )
 
 
-class ArchiveAdmin(admin.ModelAdmin):
+class ReadOnly:
     """Rectification records are an archive, changed only through the item's steps (which keep the
     history) and the notice service (which numbers): the admin views and searches, never adds,
     edits or deletes."""
@@ -23,18 +23,13 @@ class ArchiveAdmin(admin.ModelAdmin):
         return False
 
 
-class ArchiveInline:
+class ArchiveAdmin(ReadOnly, admin.ModelAdmin):
+    pass
+
+
+class ArchiveInline(ReadOnly):
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class EventInline(ArchiveInline, admin.TabularInline):

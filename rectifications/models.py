@@ -773,7 +773,7 @@ class RectificationNotice(models.Model):
 
     def printed_items(self):
         """The items as the notice printed them: each with ``notice_deadline``, fixed at issue."""
-        items = list(self.items.select_related("matter").order_by("deadline", "pk"))
+        items = list(self.items.select_related("matter"))
         for item in items:
             fixed = self.item_deadlines.get(str(item.pk))
             item.notice_deadline = datetime.date.fromisoformat(fixed) if fixed else item.deadline
