@@ -1,6 +1,15 @@
+from django import forms
 from django.contrib import admin
 
 from inspectors.models import Assignment, Inspector
+from schools.forms import cleaned_like_the_import
+from schools.importing import cells
+
+
+class InspectorAdminForm(forms.ModelForm):
+    def clean_phone(self):
+        """Stored as its 11 digits, like the office's form and the import."""
+        return cleaned_like_the_import(cells.mobile_key, self.cleaned_data["phone"])
 
 
 class AssignmentInline(admin.TabularInline):
@@ -12,6 +21,7 @@ class AssignmentInline(admin.TabularInline):
 
 @admin.register(Inspector)
 class InspectorAdmin(admin.ModelAdmin):
+    form = InspectorAdminForm
     list_display = (
         "name",
         "kind",

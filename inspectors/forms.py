@@ -17,7 +17,6 @@ from schools.forms import (
     search_bar_helper,
 )
 from schools.importing import cells
-from schools.importing.inspectors_file import phone_key
 from schools.models import School, SupervisionMatter, Zone
 
 
@@ -186,15 +185,12 @@ class InspectorForm(CountyFormMixin, forms.ModelForm):
         return cleaned
 
     def _check_phone_unique(self, phone):
+        # Phones are stored as their 11 digits (clean_phone, the import, a data migration), so
+        # the number itself is compared; the database's inspector_unique_phone backs this up.
         if not phone or self.county is None:
             return
-        # Older records may be written 138-0000-0001: compare the digits, as the import does.
-        others = (
-            Inspector.objects.filter(county=self.county)
-            .exclude(pk=self.instance.pk)
-            .values_list("phone", flat=True)
-        )
-        if any(phone_key(other) == phone for other in others):
+        others = Inspector.objects.filter(county=self.county, phone=phone)
+        if others.exclude(pk=self.instance.pk).exists():
             self.add_error("phone", _("Another inspector of this county has this phone number."))
 
 

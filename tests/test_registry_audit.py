@@ -86,10 +86,12 @@ def test_inspector_phone_must_be_a_mobile_number(office_client, personas, phone)
 
 
 def test_inspector_phone_is_unique_by_its_digits(office_client, personas):
-    # The persona's phone is stored as 138-0000-xxxx; the same digits typed plainly collide.
+    # Phones are stored as their digits; the same number written with dashes collides.
     digits = personas.inspector.phone.replace("-", "")
+    Inspector.objects.filter(pk=personas.inspector.pk).update(phone=digits)
     response = office_client.post(
-        reverse("inspectors:inspector_create"), factories.inspector_form_data(phone=digits)
+        reverse("inspectors:inspector_create"),
+        factories.inspector_form_data(phone=f"{digits[:3]}-{digits[3:7]}-{digits[7:]}"),
     )
     assert response.context["form"].errors["phone"] == ["本县已有督学使用此电话号码。"]
     # Saving an inspector unchanged does not collide with itself.

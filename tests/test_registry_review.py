@@ -1,14 +1,22 @@
 """Fixes from a code review of the registry: rules on the models, one phone cleaner, queries."""
 
 import datetime
+import importlib
+import io
+import re
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from inspectors.models import Assignment
+from inspectors.models import Assignment, Inspector, InspectorKind
 from schools.importing import cells
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +109,99 @@ def test_school_form_cleans_the_phone_like_the_import(client, personas, typed):
     assert response.status_code == 302
     school.refresh_from_db()
     assert school.phone == cells.phone(typed) == "13800003333"
+
+
+# 4. Inspector phones are stored as their 11 digits, unique per county in the database ---------
+
+
+def normalise_phones():
+    migration = importlib.import_module("inspectors.migrations.0004_normalise_inspector_phones")
+    migration.normalise_phones(django_apps, None)
+
+
+def dashed(phone: str) -> str:
+    return f"{phone[:3]}-{phone[3:7]}-{phone[7:]}"
+
+
+def test_data_migration_stores_phones_as_their_digits(personas):
+    county, other = personas.county, personas.other_inspector.county
+    make = factories.InspectorFactory
+    written = make(county=county, phone="138-0000-2001")
+    spaced = make(county=county, phone="+86 138 0000 2002")
+    landline = make(county=county, phone="0971-2222333")
+    plain = make(county=county, phone="13800002003")
+    twin = make(county=county, phone="138-0000-2003")  # the same number as ``plain``
+    elsewhere = make(county=other, phone="138-0000-2001")
+    normalise_phones()
+    stored = {
+        inspector: Inspector.objects.get(pk=inspector.pk).phone
+        for inspector in (written, spaced, landline, plain, twin, elsewhere)
+    }
+    assert stored == {
+        written: "13800002001",
+        spaced: "13800002002",
+        landline: "0971-2222333",  # not a mobile number: left for the office
+        plain: "13800002003",
+        twin: "138-0000-2003",  # would collide: left, the import reports it
+        elsewhere: "13800002001",
+    }
+
+
+def test_database_refuses_a_second_inspector_with_the_same_phone(personas):
+    factories.InspectorFactory(county=personas.county, phone="13800006001")
+    factories.InspectorFactory(county=personas.other_inspector.county, phone="13800006001")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        factories.InspectorFactory(county=personas.county, phone="13800006001")
+
+
+def test_inspector_form_checks_the_phone_with_one_query(client, personas):
+    factories.InspectorFactory.create_batch(20, county=personas.county)
+    factories.InspectorFactory(county=personas.county, phone="13800006002")
+    client.force_login(personas.office)
+    url = reverse("inspectors:inspector_create")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url, factories.inspector_form_data(phone="138 0000 6002"))
+    assert response.context["form"].errors["phone"] == ["本县已有督学使用此电话号码。"]
+    # One lookup of the number; not every phone of the county read into Python.
+    sql = [query["sql"] for query in queries]
+    assert len([q for q in sql if '"inspectors_inspector"."phone" = ' in q]) == 1
+    assert not [q for q in sql if q.startswith('SELECT "inspectors_inspector"."phone" FROM')]
+
+
+def test_admin_stores_the_phone_as_its_digits(client, personas):
+    client.force_login(personas.superuser)
+    url = reverse("admin:inspectors_inspector_add")
+    data = {
+        "county": personas.county.pk,
+        "name": "祁督学",
+        "kind": InspectorKind.PART_TIME,
+        "status": "active",
+        "phone": "１３８-0000　6003",
+        "assignments-TOTAL_FORMS": 0,
+        "assignments-INITIAL_FORMS": 0,
+    }
+    assert client.post(url, data).status_code == 302
+    assert Inspector.objects.get(name="祁督学").phone == "13800006003"
+    again = client.post(url, {**data, "name": "祁督学二", "phone": "13800006003"})
+    assert again.status_code == 200
+    assert again.context["adminform"].form.errors
+    refused = client.post(url, {**data, "name": "祁督学三", "phone": "0971-2222333"})
+    assert refused.context["adminform"].form.errors["phone"]
+
+
+def test_demo_after_the_migration_is_found_again_and_seeds_nothing(db):
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+    inspectors = list(Inspector.objects.all())
+    assert all(re.fullmatch(r"1\d{10}", inspector.phone) for inspector in inspectors)
+    # A demo database seeded before phones were normalised, then migrated.
+    for inspector in inspectors:
+        inspector.phone = dashed(inspector.phone)
+    Inspector.objects.bulk_update(inspectors, ["phone"])
+    normalise_phones()
+    assert sorted(Inspector.objects.values_list("phone", flat=True)) == sorted(
+        dashed(i.phone).replace("-", "") for i in inspectors
+    )
+    out = io.StringIO()
+    call_command("seed_demo", force=True, stdout=out)
+    assert "没有新建" in out.getvalue()
+    assert Inspector.objects.count() == len(inspectors)

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from inspectors.models import InspectorKind
 from meetings.models import CommitteeRole
-from schools.demo.names import NamePool, mobile
+from schools.demo.names import NamePool, inspector_mobile, mobile
 from schools.demo.plan import (
     AssignmentRow,
     CommitteeRow,
@@ -28,7 +28,7 @@ from schools.models import SchoolKind, TownshipKind
 
 K = SchoolKind
 # The demo ``inspector`` login belongs to the first part-time inspector (鲁沙尔 zone).
-DEMO_INSPECTOR_PHONE = mobile("138", 101)
+DEMO_INSPECTOR_PHONE = inspector_mobile("138", 101)
 # CountySettings defaults: about 5 schools per inspector, rotation after 3 years.
 LOAD_LIMIT = 5
 ROTATION_YEARS = 3
@@ -486,7 +486,7 @@ def _special_inspectors(today, people) -> list[InspectorRow]:
             number = len(rows) + 1
             rows.append(
                 InspectorRow(
-                    phone=mobile("138", number),
+                    phone=inspector_mobile("138", number),
                     name=people.take(),
                     kind=InspectorKind.SPECIAL,
                     employer=employer,
@@ -538,7 +538,7 @@ def _part_time_inspectors(plan, today, rng, people) -> list[InspectorRow]:
             background = backgrounds[len(rows)]
             number = 101 + len(rows)
             row = InspectorRow(
-                phone=mobile("138", number),
+                phone=inspector_mobile("138", number),
                 name=people.take(),
                 kind=InspectorKind.PART_TIME,
                 employer="",
@@ -556,7 +556,9 @@ def _part_time_inspectors(plan, today, rng, people) -> list[InspectorRow]:
                 taken.add(school.code)
                 row.employer, row.post, row.employer_school = school.name, background, school.code
                 if background == "校长":
-                    school.principal_name, school.principal_phone = row.name, row.phone
+                    # The school writes its principal's mobile number with dashes.
+                    school.principal_name = row.name
+                    school.principal_phone = mobile("138", number)
             rows.append(row)
     return rows
 

@@ -9,7 +9,7 @@ import datetime
 from decimal import Decimal
 
 from inspectors.models import InspectorKind
-from schools.demo.names import NamePool, mobile
+from schools.demo.names import NamePool, inspector_mobile, mobile
 from schools.demo.plan import AssignmentRow, CountyPlan, InspectorRow, SchoolRow, save_plan
 from schools.models import SchoolKind, TownshipKind
 
@@ -89,7 +89,7 @@ def build_plan(today: datetime.date, rng) -> CountyPlan:
     for number, (employer, post, school) in enumerate(employers, start=1):
         plan.inspectors.append(
             InspectorRow(
-                phone=mobile("139", number),
+                phone=inspector_mobile("139", number),
                 name=people.take(),
                 kind=InspectorKind.PART_TIME,
                 employer=employer,
@@ -103,10 +103,10 @@ def build_plan(today: datetime.date, rng) -> CountyPlan:
         )
     principal = plan.inspectors[1]
     plan.school(codes["河滨小学"]).principal_name = principal.name
-    plan.school(codes["河滨小学"]).principal_phone = principal.phone
+    plan.school(codes["河滨小学"]).principal_phone = mobile("139", 2)  # principal's number
     plan.inspectors.append(
         InspectorRow(
-            phone=mobile("139", 4),
+            phone=inspector_mobile("139", 4),
             name=people.take(),
             kind=InspectorKind.SPECIAL,
             employer="金坛区市场监督管理局",
@@ -118,7 +118,9 @@ def build_plan(today: datetime.date, rng) -> CountyPlan:
         )
     )
     plan.assignments = [
-        AssignmentRow(inspector=mobile("139", number), school=codes[name], started_on=appointed)
+        AssignmentRow(
+            inspector=inspector_mobile("139", number), school=codes[name], started_on=appointed
+        )
         for number, names in COVERAGE
         for name in names
     ]
