@@ -26,7 +26,12 @@ class Shortfall:
 
 
 def _shortfall(queryset, limit: int | None) -> Shortfall:
-    """At most ``limit`` rows (all when None); counts in the database only when capped."""
+    """At most ``limit`` rows (all when None); counts in the database only when capped.
+
+    With ``limit=0`` (the home card) only the number is wanted: a single COUNT query.
+    """
+    if limit == 0:
+        return Shortfall([], queryset.count())
     rows = list(queryset if limit is None else queryset[: limit + 1])
     if limit is None or len(rows) <= limit:
         return Shortfall(rows, len(rows))

@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from inspectors.models import Assignment, Inspector, InspectorKind
 from schools.importing import cells
+from schools.models import County
+from schools.services import coverage_report
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -205,3 +207,36 @@ def test_demo_after_the_migration_is_found_again_and_seeds_nothing(db):
     call_command("seed_demo", force=True, stdout=out)
     assert "没有新建" in out.getvalue()
     assert Inspector.objects.count() == len(inspectors)
+
+
+# 5. The home card's coverage counts: one COUNT query a list ------------------------------------
+
+
+def test_coverage_counts_alone_take_one_query_a_list(django_assert_num_queries):
+    today = datetime.date(2026, 3, 10)
+    county = factories.CountyFactory(code="630198", name="计数县")
+    office = factories.UserFactory(county=county, username="count-office")
+    central = factories.SchoolFactory(county=county, is_central=True)
+    factories.SchoolFactory(county=county)  # uncovered
+    busy = factories.InspectorFactory(county=county, term_ends_on=today)  # term ending
+    # Due for rotation, over the load of 5, and the central school's only inspector.
+    factories.AssignmentFactory(
+        inspector=busy, school=central, started_on=datetime.date(2019, 9, 1)
+    )
+    for school in factories.SchoolFactory.create_batch(5, county=county):
+        factories.AssignmentFactory(inspector=busy, school=school)
+    county = County.objects.select_related("settings").get(pk=county.pk)
+    # The open schools, then one COUNT for each of the five lists.
+    with django_assert_num_queries(6) as captured:
+        report = coverage_report(user=office, county=county, today=today, limit=0)
+    assert all(query["sql"].startswith("SELECT COUNT(") for query in captured.captured_queries)
+    lists = [
+        report.uncovered,
+        report.central_under_minimum,
+        report.over_load,
+        report.terms_ending,
+        report.due_for_rotation,
+    ]
+    assert [(shortfall.rows, shortfall.total) for shortfall in lists] == [([], 1)] * 5
+    full = coverage_report(user=office, county=county, today=today)
+    assert [len(shortfall.rows) for shortfall in (full.uncovered, full.over_load)] == [1, 1]
