@@ -47,6 +47,25 @@ def add_photo(visit: Visit, user, **kwargs):
     return services.add_photo(visit=visit, uploaded_file=jpeg_upload(**kwargs), actor=user)
 
 
+def pdf_bytes(text: str = "self-inspection report") -> bytes:
+    """A small PDF with one empty page: enough for a browser to recognise and for the checks."""
+    return (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+        b"% " + text.encode() + b"\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+
+
+def pdf_upload(name: str = "自查报告.pdf", **kwargs) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, pdf_bytes(**kwargs), content_type="application/pdf")
+
+
+def add_pdf(visit: Visit, user, **kwargs):
+    """Attach a PDF to a draft, as the upload view does."""
+    return services.add_upload(visit=visit, uploaded_file=pdf_upload(**kwargs), actor=user)
+
+
 # Objects the URL-by-role matrix probes.
 
 
@@ -59,7 +78,7 @@ def matrix_draft_visit(personas) -> Visit:
     )
 
 
-def matrix_submitted_visit(personas, *, with_photo: bool = False) -> Visit:
+def matrix_submitted_visit(personas, *, with_photo: bool = False, with_pdf: bool = False) -> Visit:
     """A submitted visit to school A (the principal's) led by the persona inspector."""
     visit = VisitFactory(
         school=personas.school_a,
@@ -68,6 +87,8 @@ def matrix_submitted_visit(personas, *, with_photo: bool = False) -> Visit:
     )
     if with_photo:
         add_photo(visit, personas.inspector_user)
+    if with_pdf:
+        add_pdf(visit, personas.inspector_user)
     visit.submit(personas.inspector_user)
     return visit
 
@@ -78,3 +99,7 @@ def matrix_draft_photo(personas):
 
 def matrix_submitted_photo(personas):
     return matrix_submitted_visit(personas, with_photo=True).photos.get()
+
+
+def matrix_submitted_pdf(personas):
+    return matrix_submitted_visit(personas, with_pdf=True).photos.get()

@@ -194,6 +194,10 @@ CASES: dict[str, Case | None] = {
         COUNTY_STAFF | {"principal", "inspector"},
         kwargs=lambda p: {"pk": visits.matrix_submitted_photo(p).pk, "variant": "thumb"},
     ),
+    "visits:attachment_file": Case(
+        COUNTY_STAFF | {"principal", "inspector"},
+        kwargs=lambda p: {"pk": visits.matrix_submitted_pdf(p).pk},
+    ),
     # rectifications: the office board, to-do lists, items of school A, notices
     "rectifications:board": Case(COUNTY_STAFF | {"other_office"}),
     "rectifications:export": Case(COUNTY_STAFF | {"other_office"}),

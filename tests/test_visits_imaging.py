@@ -186,6 +186,6 @@ def test_errors_read_in_chinese():
     with translation.override("zh-hans"):
         assert "该文件不是照片" in rejection(b"not an image").messages[0]
         assert (
-            "照片超过 1 MB"
+            "超过上传上限 1 MB"
             in rejection(b"x" * (1024 * 1024 + 1), max_bytes=1024 * 1024).messages[0]
         )

@@ -150,7 +150,8 @@ def test_edit_page_follows_the_contract_with_the_offline_script(inspector_client
         "data-server-saved-at=",
         'id="visit-photos"',
         'id="photo-input"',
-        'accept="image/*" multiple',  # camera or gallery: the phone offers both
+        'accept="image/*,application/pdf" multiple',  # camera, gallery or a PDF
+        'data-max-bytes="10485760"',  # the county's upload limit, checked before sending
         'id="autosave-status"',
         'id="problems-empty-form"',
         "problems-__prefix__-description",
@@ -489,8 +490,12 @@ def test_photo_upload_answers_with_the_new_photo(inspector_client, draft):
     assert response.status_code == 201
     answer = response.json()
     photo = draft.photos.get()
+    assert photo.size > 0 and "KB" in answer["size_display"]
     assert answer == {
         "id": photo.pk,
+        "kind": "photo",
+        "size": photo.size,
+        "size_display": answer["size_display"],  # e.g. "1.0 KB", in the user's language
         "thumbnail_url": reverse("visits:photo_file", args=[photo.pk, "thumb"]),
         "url": reverse("visits:photo_file", args=[photo.pk, "full"]),
         "name": "教室.png",
@@ -521,7 +526,7 @@ def test_photo_delete_of_a_submitted_visit_answers_409_in_json(inspector_client,
 @pytest.mark.parametrize(
     ("data", "name"),
     [
-        (b"%PDF-1.4 not a photo", "report.pdf"),
+        (b"Plain text renamed to a PDF", "report.pdf"),
         (b"<?php echo 'disguised'; ?>", "photo.jpg"),  # a script dressed as a photo
         (image_bytes("GIF"), "animation.gif"),
     ],

@@ -1,9 +1,10 @@
-"""Checking, cleaning and stamping the photos an inspector takes at a school.
+"""Checking, cleaning and stamping the photos an inspector takes at a school; checking PDFs.
 
 An upload is trusted for nothing: Pillow must recognise it as one of a few photo formats, it is
 decoded in full (a damaged file fails here), rotated upright, re-encoded as a fresh JPEG that
 carries no EXIF (GPS positions are personal data), downscaled, and stamped with the school, date
-and time so a printed record shows where the photo came from.
+and time so a printed record shows where the photo came from. A PDF is recognised by its first
+bytes alone (never by its name or the browser's content type) and is kept as uploaded.
 """
 
 import logging
@@ -39,8 +40,11 @@ STAMP_FONTS = (
 DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error)
 
 MESSAGES = {
-    "too_big": _("The photo is larger than %(limit)s MB."),
+    "too_big": _("The file is larger than the upload limit of %(limit)s MB."),
     "not_image": _("This file is not a photo: upload a JPEG, PNG or WebP image."),
+    "not_photo_or_pdf": _(
+        "This file is neither a photo nor a PDF: upload a JPEG, PNG or WebP image, or a PDF."
+    ),
     "damaged": _("The image file is damaged or incomplete."),
     "too_many_pixels": _("The image has too many pixels (at most %(limit)s million)."),
 }
@@ -58,12 +62,7 @@ class ProcessedPhoto:
 
 def process_photo(uploaded_file, *, stamp_text: str, max_bytes: int) -> ProcessedPhoto:
     """Check an uploaded photo and return it re-encoded; raise ValidationError if unusable."""
-    if uploaded_file.size > max_bytes:
-        raise ValidationError(
-            MESSAGES["too_big"],
-            code="too_big",
-            params={"limit": f"{max_bytes / 1024 / 1024:g}"},
-        )
+    check_size(uploaded_file, max_bytes=max_bytes)
     image = _decode(uploaded_file)
     image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
     _burn_in(image, stamp_text)
@@ -75,6 +74,31 @@ def process_photo(uploaded_file, *, stamp_text: str, max_bytes: int) -> Processe
         width=image.width,
         height=image.height,
     )
+
+
+PDF_MAGIC = b"%PDF-"
+
+
+def too_big_message(max_bytes: int) -> str:
+    """What an upload over the limit is told; the edit page hands the same text to the browser."""
+    return str(MESSAGES["too_big"]) % {"limit": f"{max_bytes / 1024 / 1024:g}"}
+
+
+def check_size(uploaded_file, *, max_bytes: int) -> None:
+    if uploaded_file.size > max_bytes:
+        raise ValidationError(
+            MESSAGES["too_big"],
+            code="too_big",
+            params={"limit": f"{max_bytes / 1024 / 1024:g}"},
+        )
+
+
+def is_pdf(uploaded_file) -> bool:
+    """Whether the file starts as every PDF does, whatever its name or announced type."""
+    uploaded_file.seek(0)
+    head = uploaded_file.read(len(PDF_MAGIC))
+    uploaded_file.seek(0)
+    return head == PDF_MAGIC
 
 
 def _decode(uploaded_file) -> Image.Image:

@@ -7,6 +7,7 @@ are appended as amendments. The principal reads the submitted record and replies
 
 import datetime
 import math
+import re
 import uuid
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -570,7 +571,9 @@ class VisitPhotoQuerySet(ScopedQuerySet):
 
 
 def photo_path(instance, filename: str) -> str:
-    """An unguessable name: photos are served only through the permission-checked view."""
+    """An unguessable name: photos and files are served only through permission-checked views."""
+    if instance.kind == VisitPhoto.Kind.PDF:
+        return f"visits/files/{uuid.uuid4().hex}.pdf"
     return f"visits/{uuid.uuid4().hex}.jpg"
 
 
@@ -578,16 +581,36 @@ def thumbnail_path(instance, filename: str) -> str:
     return f"visits/thumbs/{uuid.uuid4().hex}.jpg"
 
 
+# Characters a file name may not carry into a download header or a file system.
+UNSAFE_NAME_CHARACTERS = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+
+
 class VisitPhoto(models.Model):
-    """A photo taken during a visit: re-encoded, EXIF-free, stamped, with a thumbnail."""
+    """A photo taken during a visit (re-encoded, EXIF-free, stamped, with a thumbnail) or a PDF
+    the inspector received (e.g. the school's self-inspection report), kept as uploaded.
+
+    One model with a ``kind`` rather than a second model: the issue treats "photos and files" as
+    one set per visit, so they share the county's per-visit limit, the permission path, the
+    upload endpoint of the offline queue, deletion in a draft and the discard of a draft. A PDF
+    has no thumbnail and no width or height; ``image`` holds the stored file of either kind.
+    """
+
+    class Kind(models.TextChoices):
+        PHOTO = "photo", _("Photo")
+        PDF = "pdf", _("PDF file")
 
     visit = models.ForeignKey(
         Visit, verbose_name=_("visit"), related_name="photos", on_delete=models.CASCADE
     )
-    image = models.FileField(_("image"), upload_to=photo_path, max_length=200)
-    thumbnail = models.FileField(_("thumbnail"), upload_to=thumbnail_path, max_length=200)
-    width = models.PositiveIntegerField(_("width"))
-    height = models.PositiveIntegerField(_("height"))
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.PHOTO)
+    image = models.FileField(_("file"), upload_to=photo_path, max_length=200)
+    thumbnail = models.FileField(
+        _("thumbnail"), upload_to=thumbnail_path, max_length=200, blank=True
+    )
+    width = models.PositiveIntegerField(_("width"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("height"), null=True, blank=True)
+    # Bytes as stored (0 for photos stored before sizes were kept).
+    size = models.PositiveIntegerField(_("size in bytes"), default=0)
     original_name = models.CharField(_("original file name"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -602,16 +625,31 @@ class VisitPhoto(models.Model):
     objects = VisitPhotoQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("visit photo")
-        verbose_name_plural = _("visit photos")
+        verbose_name = _("visit photo or file")
+        verbose_name_plural = _("visit photos and files")
         ordering = ["uploaded_at", "pk"]
 
     def __str__(self):
         return self.original_name or self.image.name
 
+    @property
+    def is_pdf(self) -> bool:
+        return self.kind == self.Kind.PDF
+
+    @property
+    def download_name(self) -> str:
+        """The uploaded name without paths or control characters, always ending in .pdf."""
+        name = UNSAFE_NAME_CHARACTERS.sub("_", self.original_name).strip(" ._")
+        if not name:
+            name = f"visit-{self.visit_id}-{self.pk}"
+        if not name.lower().endswith(".pdf"):
+            name = f"{name}.pdf"
+        return name
+
     def delete_files(self) -> None:
         self.image.delete(save=False)
-        self.thumbnail.delete(save=False)
+        if self.thumbnail:
+            self.thumbnail.delete(save=False)
 
 
 class VisitAmendment(models.Model):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 
 from inspectors.models import Assignment, Inspector, InspectorStatus
 from schools.models import School, SupervisionMatter
-from visits.imaging import process_photo
+from visits.imaging import MESSAGES, check_size, is_pdf, process_photo
 from visits.models import (
     FLAGGED_CHECK_INS,
     SHANGHAI,
@@ -222,6 +222,32 @@ def _save_problems(visit: Visit, formset) -> None:
 # --- photos ---------------------------------------------------------------------------------
 
 
+def upload_max_bytes(county_settings) -> int:
+    """The county's upload limit for each photo or file (the setting counts megabytes)."""
+    return county_settings.photo_max_megabytes * 1024 * 1024
+
+
+def add_upload(
+    *,
+    visit: Visit,
+    uploaded_file,
+    actor,
+    taken_at: datetime.datetime | None = None,
+    now: datetime.datetime | None = None,
+) -> VisitPhoto:
+    """Attach a photo or a PDF to a draft, told apart by the file's first bytes."""
+    if is_pdf(uploaded_file):
+        return add_pdf(visit=visit, uploaded_file=uploaded_file, actor=actor, now=now)
+    try:
+        return add_photo(
+            visit=visit, uploaded_file=uploaded_file, actor=actor, taken_at=taken_at, now=now
+        )
+    except ValidationError as error:
+        if getattr(error, "code", None) == "not_image":
+            raise ValidationError(MESSAGES["not_photo_or_pdf"], code="not_image") from error
+        raise
+
+
 def add_photo(
     *,
     visit: Visit,
@@ -229,7 +255,7 @@ def add_photo(
     actor,
     taken_at: datetime.datetime | None = None,
     now: datetime.datetime | None = None,
-):
+) -> VisitPhoto:
     """Check, clean and stamp an uploaded photo and attach it to a draft.
 
     ``taken_at`` is when the phone says the photo was chosen; the stamp shows it if believable.
@@ -241,28 +267,56 @@ def add_photo(
     processed = process_photo(
         uploaded_file,
         stamp_text=f"{visit.school.name} {timezone.localtime(taken, SHANGHAI):%Y-%m-%d %H:%M}",
-        max_bytes=county_settings.photo_max_megabytes * 1024 * 1024,
+        max_bytes=upload_max_bytes(county_settings),
     )
     photo = VisitPhoto(
         visit=visit,
         width=processed.width,
         height=processed.height,
+        size=processed.image.size,
         original_name=(uploaded_file.name or "")[:200],
         uploaded_by=actor,
         taken_at=taken,
     )
     photo.image.save(processed.image.name, processed.image, save=False)
     photo.thumbnail.save(processed.thumbnail.name, processed.thumbnail, save=False)
+    return _attach(photo, county_settings=county_settings)
+
+
+def add_pdf(
+    *, visit: Visit, uploaded_file, actor, now: datetime.datetime | None = None
+) -> VisitPhoto:
+    """Attach a PDF (already recognised by its first bytes) to a draft, stored as uploaded."""
+    county_settings = visit.school.county.settings
+    if not visit.is_draft:
+        raise VisitNotEditable
+    check_size(uploaded_file, max_bytes=upload_max_bytes(county_settings))
+    attachment = VisitPhoto(
+        visit=visit,
+        kind=VisitPhoto.Kind.PDF,
+        size=uploaded_file.size,
+        original_name=(uploaded_file.name or "")[:200],
+        uploaded_by=actor,
+        taken_at=now or timezone.now(),
+    )
+    uploaded_file.seek(0)
+    attachment.image.save("file.pdf", uploaded_file, save=False)
+    return _attach(attachment, county_settings=county_settings)
+
+
+def _attach(photo: VisitPhoto, *, county_settings) -> VisitPhoto:
+    """Save a photo or file whose content is already stored; on any failure, drop the content."""
     try:
         with transaction.atomic():
-            # The lock makes the state and the photo limit hold under parallel uploads.
-            locked = Visit.objects.locked().get(pk=visit.pk)
+            # The lock makes the state and the shared limit hold under parallel uploads.
+            locked = Visit.objects.locked().get(pk=photo.visit_id)
             if not locked.is_draft:
                 raise VisitNotEditable
             if locked.photos.count() >= county_settings.photos_per_visit:
                 raise ValidationError(
-                    gettext("A visit can have at most %(count)s photos.")
-                    % {"count": county_settings.photos_per_visit}
+                    gettext("A visit can have at most %(count)s photos and files.")
+                    % {"count": county_settings.photos_per_visit},
+                    code="too_many",
                 )
             photo.save()
     except BaseException:

@@ -23,5 +23,6 @@ urlpatterns = [
     path("<int:pk>/amend/", views.visit_amend, name="visit_amend"),
     path("<int:pk>/photos/", views.photo_upload, name="photo_upload"),
     path("photos/<int:pk>/delete/", views.photo_delete, name="photo_delete"),
+    path("files/<int:pk>/", views.attachment_file, name="attachment_file"),
     re_path(r"^photos/(?P<pk>\d+)/(?P<variant>full|thumb)/$", views.photo_file, name="photo_file"),
 ]

@@ -1,4 +1,5 @@
-"""Pages of the visit record: the inspector's month, the record form, lists, feedback, photos."""
+"""Pages of the visit record: the inspector's month, the record form, lists, feedback, photos
+and files."""
 
 import functools
 import math
@@ -11,9 +12,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -34,10 +37,11 @@ from visits.forms import (
     VisitFilterForm,
     VisitForm,
 )
+from visits.imaging import too_big_message
 from visits.models import SHANGHAI, Visit, VisitPhoto
 from visits.services import (
     VisitNotEditable,
-    add_photo,
+    add_upload,
     delete_photo,
     due_schools,
     filter_schools,
@@ -49,6 +53,7 @@ from visits.services import (
     save_draft,
     start_visit,
     today_in_shanghai,
+    upload_max_bytes,
     with_list_columns,
 )
 
@@ -277,6 +282,8 @@ def visit_edit(request, pk: int):
             "problem_helper": PROBLEM_HELPER,
             "photos": visit.photos.all(),
             "county_settings": visit.school.county.settings,
+            "upload_max_bytes": upload_max_bytes(visit.school.county.settings),
+            "too_big_message": too_big_message(upload_max_bytes(visit.school.county.settings)),
         },
     )
 
@@ -372,15 +379,24 @@ def visit_discard(request, pk: int):
     return redirect("visits:my_schools" if request.user.is_inspector else "visits:visit_list")
 
 
-# --- photos ---------------------------------------------------------------------------------
+# --- photos and files -----------------------------------------------------------------------
 
 
 def _photo_json(photo: VisitPhoto) -> dict:
+    if photo.is_pdf:
+        thumbnail_url = None
+        url = reverse("visits:attachment_file", args=[photo.pk])
+    else:
+        thumbnail_url = reverse("visits:photo_file", args=[photo.pk, "thumb"])
+        url = reverse("visits:photo_file", args=[photo.pk, "full"])
     return {
         "id": photo.pk,
-        "thumbnail_url": reverse("visits:photo_file", args=[photo.pk, "thumb"]),
-        "url": reverse("visits:photo_file", args=[photo.pk, "full"]),
+        "kind": photo.kind,
+        "thumbnail_url": thumbnail_url,
+        "url": url,
         "name": photo.original_name,
+        "size": photo.size,
+        "size_display": filesizeformat(photo.size),
         "delete_url": reverse("visits:photo_delete", args=[photo.pk]),
     }
 
@@ -398,10 +414,10 @@ def photo_upload(request, pk: int):
             return _not_draft_json()
         error = _("This visit has already been submitted.")
     elif uploaded is None:
-        error = _("Choose a photo to upload.")
+        error = _("Choose a photo or a PDF to upload.")
     else:
         try:
-            photo = add_photo(
+            photo = add_upload(
                 visit=visit,
                 uploaded_file=uploaded,
                 actor=request.user,
@@ -441,20 +457,38 @@ def photo_delete(request, pk: int):
 @login_required
 def photo_file(request, pk: int, variant: str):
     """A photo, only for users who may see its visit; files never have a public URL."""
-    photo = get_object_or_404(VisitPhoto.objects.for_user(request.user), pk=pk)
+    photos = VisitPhoto.objects.for_user(request.user).filter(kind=VisitPhoto.Kind.PHOTO)
+    photo = get_object_or_404(photos, pk=pk)
     stored = photo.image if variant == "full" else photo.thumbnail
     return private_file_response(stored, max_age=86400)
+
+
+@login_required
+def attachment_file(request, pk: int):
+    """A PDF of a visit, only for users who may see the visit; always downloaded, never shown
+    inline, under its uploaded name cleaned of anything unsafe."""
+    files = VisitPhoto.objects.for_user(request.user).filter(kind=VisitPhoto.Kind.PDF)
+    attachment = get_object_or_404(files, pk=pk)
+    response = private_file_response(attachment.image, max_age=3600)
+    response["Content-Type"] = "application/pdf"
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=attachment.download_name
+    )
+    return response
 
 
 # --- reading a record -----------------------------------------------------------------------
 
 
 def _record_context(visit: Visit) -> dict:
+    uploads = list(visit.photos.all())
     return {
         "visit": visit,
         "notes": visit.matter_notes.select_related("matter"),
         "problems": visit.problems.select_related("matter", "rectification_item"),
-        "photos": visit.photos.all(),
+        "uploads": uploads,
+        "photos": [upload for upload in uploads if not upload.is_pdf],
+        "attachments": [upload for upload in uploads if upload.is_pdf],
         "amendments": visit.amendments.select_related("author"),
         "co_inspectors": visit.co_inspectors.all(),
     }

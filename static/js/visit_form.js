@@ -1,8 +1,8 @@
 // The visit record form on a phone in a school without a steady connection.
 //
 // What is typed is kept in localStorage every few seconds and restored after a reload or a dead
-// battery; the draft is sent to the server whenever the phone is online. Each chosen photo goes
-// into an IndexedDB queue first and is uploaded from there, so it survives being offline or a
+// battery; the draft is sent to the server whenever the phone is online. Each chosen photo or PDF
+// goes into an IndexedDB queue first and is uploaded from there, so it survives being offline or a
 // reload. Texts come from data-msg-* attributes on the form (the template translates them).
 (() => {
   "use strict";
@@ -35,6 +35,8 @@
     msgPhotoDelete: "删除",
     msgPhotoDeleteConfirm: "删除这张照片？",
     msgPhotoDeleteFailed: "照片未能删除，请联网后重试。",
+    msgFileDeleteConfirm: "删除这个文件？",
+    msgTooBig: "文件超过上传上限。",
   };
 
   const draftKey = DRAFT_PREFIX + form.dataset.draftKey;
@@ -464,6 +466,35 @@
     photoErrors.append(line);
   }
 
+  // A PDF: <a class="file-chip" href download><span>PDF</span><span>size</span></a>, as _photo.html.
+  function fileFigure(name, caption, href, sizeText) {
+    const figure = document.createElement("figure");
+    figure.className = "visit-photo visit-file";
+    const chip = document.createElement(href ? "a" : "span");
+    chip.className = "file-chip";
+    if (href) {
+      chip.href = href;
+      chip.download = "";
+    }
+    const kind = document.createElement("span");
+    kind.className = "file-chip-kind";
+    kind.textContent = "PDF";
+    const size = document.createElement("span");
+    size.className = "file-chip-size";
+    size.textContent = sizeText;
+    chip.append(kind, size);
+    chip.title = name;
+    const figcaption = document.createElement("figcaption");
+    figcaption.className = "small text-truncate";
+    figcaption.textContent = caption;
+    figure.append(chip, figcaption);
+    return figure;
+  }
+
+  // What the browser says about a chosen file decides only how it shows; the server checks it.
+  const looksLikePdf = (file) =>
+    file.type === "application/pdf" || /\.pdf$/i.test(file.name || "");
+
   // <figure class="visit-photo"><a href><img class="img-thumbnail"></a><figcaption></figure>
   function photoFigure(imageUrl, name, caption, href) {
     const figure = document.createElement("figure");
@@ -488,11 +519,11 @@
   }
 
   // The same delete form as the server renders in _photo.html.
-  function deleteForm(url) {
+  function deleteForm(url, isFile) {
     const deleting = document.createElement("form");
     deleting.method = "post";
     deleting.action = url;
-    deleting.dataset.confirm = message("msgPhotoDeleteConfirm");
+    deleting.dataset.confirm = message(isFile ? "msgFileDeleteConfirm" : "msgPhotoDeleteConfirm");
     const token = document.createElement("input");
     token.type = "hidden";
     token.name = "csrfmiddlewaretoken";
@@ -534,7 +565,9 @@
   function pendingFigure(record) {
     let figure = photoList.querySelector(`[data-queue-id="${record.id}"]`);
     if (!figure) {
-      figure = photoFigure(URL.createObjectURL(record.file), record.name, "", "");
+      figure = looksLikePdf(record.file)
+        ? fileFigure(record.name, "", "", "")
+        : photoFigure(URL.createObjectURL(record.file), record.name, "", "");
       figure.classList.add("is-pending");
       figure.dataset.queueId = String(record.id);
       photoList.append(figure);
@@ -547,7 +580,10 @@
   }
 
   function dropFigure(figure) {
-    URL.revokeObjectURL(figure.querySelector("img").src);
+    const preview = figure.querySelector("img");
+    if (preview) {
+      URL.revokeObjectURL(preview.src);
+    }
     figure.remove();
   }
 
@@ -574,9 +610,12 @@
       if (response.ok) {
         const photo = await response.json();
         await photoQueue.remove(record.id);
-        const uploaded = photoFigure(photo.thumbnail_url, photo.name, photo.name, photo.url);
+        const isFile = photo.kind === "pdf";
+        const uploaded = isFile
+          ? fileFigure(photo.name, photo.name, photo.url, photo.size_display)
+          : photoFigure(photo.thumbnail_url, photo.name, photo.name, photo.url);
         uploaded.dataset.photoId = String(photo.id);
-        uploaded.append(deleteForm(photo.delete_url));
+        uploaded.append(deleteForm(photo.delete_url, isFile));
         figure.before(uploaded);
         dropFigure(figure);
       } else if (response.status === 400 || response.status === 413) {
@@ -627,7 +666,15 @@
       if (photoErrors) {
         photoErrors.textContent = "";
       }
-      files.forEach(queuePhoto);
+      // A file over the county's limit is refused here, before a slow connection carries it.
+      const maxBytes = Number(photoInput.dataset.maxBytes) || Infinity;
+      files.forEach((file) => {
+        if (file.size > maxBytes) {
+          showPhotoError(`${file.name}：${photoInput.dataset.msgTooBig || message("msgTooBig")}`);
+        } else {
+          queuePhoto(file);
+        }
+      });
     });
   }
 
