@@ -18,6 +18,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.e2e import login
+from tests.factories_visits import pdf_bytes
 from visits.models import CheckInStatus, VisitStatus
 from visits.services import start_visit
 
@@ -184,12 +185,39 @@ def test_photo_the_server_refuses_is_explained_next_to_the_input(phone_page, liv
     open_record(phone_page, live_server, draft)
 
     disguised = photo_file("x.png", b'<svg xmlns="http://www.w3.org/2000/svg"></svg>')
-    phone_page.set_input_files("#photo-input", files=[disguised, photo_file()])
+    report = {"name": "自查报告.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}
+    phone_page.set_input_files("#photo-input", files=[disguised, photo_file(), report])
 
-    expect(phone_page.locator("#photo-errors")).to_contain_text("x.png：该文件不是照片")
-    expect(phone_page.locator("#visit-photos [data-photo-id]")).to_have_count(1)
+    expect(phone_page.locator("#photo-errors")).to_contain_text("x.png：该文件既不是照片也不是 PDF")
+    expect(phone_page.locator("#visit-photos [data-photo-id]")).to_have_count(2)
     expect(phone_page.locator(".visit-photo.is-pending")).to_have_count(0)
-    assert draft.photos.count() == 1
+    # The PDF shows as a file chip with its name, not as a thumbnail.
+    expect(phone_page.locator(".visit-file[data-photo-id] figcaption")).to_have_text("自查报告.pdf")
+    chip = phone_page.locator(".visit-file .file-chip")
+    expect(chip).to_have_attribute("href", re.compile("/visits/files/"))
+    assert sorted(draft.photos.values_list("kind", flat=True)) == ["pdf", "photo"]
+
+
+def test_a_file_over_the_upload_limit_is_refused_before_sending(
+    phone_page, live_server, personas, draft
+):
+    personas.county.settings.photo_max_megabytes = 1
+    personas.county.settings.save()
+    login(phone_page, live_server, "inspector")
+    open_record(phone_page, live_server, draft)
+    uploads = []
+    phone_page.on("request", lambda request: "/photos/" in request.url and uploads.append(request))
+    too_big = pdf_bytes() + b"%" + b"x" * (1024 * 1024)
+
+    phone_page.set_input_files(
+        "#photo-input", files=[{"name": "大.pdf", "mimeType": "application/pdf", "buffer": too_big}]
+    )
+
+    refusal = phone_page.get_attribute("#photo-input", "data-msg-too-big")
+    assert refusal == "文件超过上传上限 1 MB。"  # what the server says too
+    expect(phone_page.locator("#photo-errors")).to_have_text(f"大.pdf：{refusal}")
+    expect(phone_page.locator("#visit-photos figure")).to_have_count(0)
+    assert uploads == [] and not draft.photos.exists()
 
 
 def test_a_photo_just_uploaded_is_deleted_on_the_page(phone_page, live_server, draft):
