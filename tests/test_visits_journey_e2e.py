@@ -79,7 +79,7 @@ def test_visit_logged_on_a_phone_is_read_and_answered(personas, live_server, pho
     taps.type(page.locator("#id_problems-0-description"), "消防通道堆放杂物")
 
     with page.expect_file_chooser() as chooser:
-        taps.tap(page.get_by_text("拍照或选择照片"))
+        taps.tap(page.get_by_text("拍照或选择文件"))
     taps.count += 1  # picking the photo in the phone's chooser
     chooser.value.set_files(photo(tmp_path))
     expect(page.locator("#visit-photos figure[data-photo-id]")).to_have_count(1, timeout=15000)
