@@ -109,12 +109,12 @@ class CountySettings(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(30)],
     )
     photo_max_megabytes = models.PositiveSmallIntegerField(
-        _("largest photo (MB)"),
+        _("upload limit per file (MB)"),
         default=10,
         validators=[MinValueValidator(1), MaxValueValidator(50)],
     )
     photos_per_visit = models.PositiveSmallIntegerField(
-        _("photos per visit"),
+        _("photos and files per visit"),
         default=20,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
