@@ -109,3 +109,15 @@ def inspector_form_data(**overrides) -> dict:
         "term_ends_on": "2028-08-31",
         **overrides,
     }
+
+
+def county_settings_form_data(settings, **overrides) -> dict:
+    """What the county settings page posts: the record's current values, with overrides."""
+    data = {
+        field.name: getattr(settings, field.name)
+        for field in settings._meta.concrete_fields
+        if field.name not in ("id", "county", "holiday_months")
+    }
+    data["inspectors_see_county"] = "on" if settings.inspectors_see_county else ""
+    data["holiday_months"] = [2, 8]
+    return {**data, **overrides}

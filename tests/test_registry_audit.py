@@ -212,18 +212,6 @@ def test_imported_assignment_cannot_start_in_the_future(personas):
 # 7. County settings: graver problems get shorter deadlines; reminders come before them ---------
 
 
-def settings_data(settings, **overrides):
-    data = {
-        field.name: getattr(settings, field.name)
-        for field in settings._meta.concrete_fields
-        if field.name not in ("id", "county", "holiday_months")
-    }
-    data["inspectors_see_county"] = "on" if settings.inspectors_see_county else ""
-    data["holiday_months"] = [2, 8]
-    data.update(overrides)
-    return data
-
-
 def test_default_settings_satisfy_the_cross_field_rules(office_client, personas):
     settings = personas.county.settings
     assert (
@@ -231,14 +219,16 @@ def test_default_settings_satisfy_the_cross_field_rules(office_client, personas)
         <= settings.deadline_days_serious
         <= settings.deadline_days_general
     )
-    response = office_client.post(reverse("schools:county_settings"), settings_data(settings))
+    response = office_client.post(
+        reverse("schools:county_settings"), factories.county_settings_form_data(settings)
+    )
     assert response.status_code == 302
 
 
 def test_graver_problems_cannot_get_longer_deadlines(office_client, personas):
     response = office_client.post(
         reverse("schools:county_settings"),
-        settings_data(
+        factories.county_settings_form_data(
             personas.county.settings,
             deadline_days_general=10,
             deadline_days_serious=20,
@@ -255,7 +245,7 @@ def test_reminder_comes_before_the_shortest_deadline(office_client, personas, re
     settings = personas.county.settings
     response = office_client.post(
         reverse("schools:county_settings"),
-        settings_data(settings, reminder_days_before_deadline=reminder),
+        factories.county_settings_form_data(settings, reminder_days_before_deadline=reminder),
     )
     errors = response.context["form"].errors["reminder_days_before_deadline"]
     if reminder == 0:

@@ -404,26 +404,14 @@ def test_rotation_ends_then_asks_for_the_successor(office_client, personas):
 # County settings and committee --------------------------------------------------------------
 
 
-def settings_data(settings, **overrides):
-    data = {
-        name: getattr(settings, name)
-        for name in (
-            field.name
-            for field in settings._meta.concrete_fields
-            if field.name not in ("id", "county", "holiday_months")
-        )
-    }
-    data["inspectors_see_county"] = "on" if settings.inspectors_see_county else ""
-    data["holiday_months"] = [2, 8]
-    data.update(overrides)
-    return data
-
-
 def test_office_edits_county_settings(office_client, personas):
     settings = personas.county.settings
     url = reverse("schools:county_settings")
     response = office_client.post(
-        url, settings_data(settings, school_load_per_inspector=6, holiday_months=[1, 2, 7, 8])
+        url,
+        factories.county_settings_form_data(
+            settings, school_load_per_inspector=6, holiday_months=[1, 2, 7, 8]
+        ),
     )
     assert response.status_code == 302
     settings.refresh_from_db()
@@ -434,7 +422,7 @@ def test_office_edits_county_settings(office_client, personas):
 def test_county_settings_errors_are_chinese(office_client, personas):
     response = office_client.post(
         reverse("schools:county_settings"),
-        settings_data(
+        factories.county_settings_form_data(
             personas.county.settings, school_load_per_inspector=0, holiday_months=range(1, 13)
         ),
     )
@@ -449,7 +437,10 @@ def test_committee_reads_settings_but_cannot_change_them(client, personas):
     response = client.get(url)
     assert response.status_code == 200
     assert all(field.disabled for field in response.context["form"].fields.values())
-    assert client.post(url, settings_data(personas.county.settings)).status_code == 403
+    assert (
+        client.post(url, factories.county_settings_form_data(personas.county.settings)).status_code
+        == 403
+    )
 
 
 def test_committee_page_groups_members_and_ends_terms(office_client, personas):
