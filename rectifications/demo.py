@@ -11,12 +11,9 @@ untouched (their one "opened" event) are moved, so a second run changes nothing.
 
 import datetime
 from dataclasses import dataclass
-from io import BytesIO
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Count
 from django.utils import timezone
-from PIL import Image, ImageDraw
 
 from accounts.models import Role, User
 from inspectors.models import Assignment
@@ -31,8 +28,8 @@ from rectifications.models import (
     Severity,
     SourceKind,
 )
+from schools.demo.pictures import made_up_photo
 from schools.models import School, SupervisionMatter
-from visits.imaging import process_photo
 from visits.models import SHANGHAI
 
 PLANS = [
@@ -426,14 +423,5 @@ def _set_time(event: RectificationEvent, moment: datetime.datetime) -> None:
 
 
 def _photo(item, rng, day):
-    """A made-up photo of the fixed place, cleaned and stamped like an uploaded one."""
-    image = Image.new("RGB", (480, 360), (rng.randint(90, 200), rng.randint(110, 200), 150))
-    draw = ImageDraw.Draw(image)
-    for _shape in range(6):
-        x, y = rng.randint(0, 400), rng.randint(0, 280)
-        draw.rectangle((x, y, x + rng.randint(30, 80), y + rng.randint(30, 80)), fill="white")
-    buffer = BytesIO()
-    image.save(buffer, "JPEG")
-    upload = SimpleUploadedFile("demo.jpg", buffer.getvalue(), content_type="image/jpeg")
-    stamp = f"{item.school.name} {day:%Y-%m-%d}"
-    return process_photo(upload, stamp_text=stamp, max_bytes=5 * 1024 * 1024)
+    """A made-up photo of the fixed place."""
+    return made_up_photo(rng, stamp_text=f"{item.school.name} {day:%Y-%m-%d}")

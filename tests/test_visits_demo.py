@@ -8,7 +8,7 @@ from rectifications.models import RectificationItem
 from schools.demo import DemoContext
 from tests import factories
 from visits.demo import grow_history
-from visits.models import SHANGHAI, Visit, VisitProblem, VisitStatus, local_month
+from visits.models import SHANGHAI, Visit, VisitPhoto, VisitProblem, VisitStatus, local_month
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +30,16 @@ def test_history_reaches_this_month_and_a_second_run_adds_nothing(personas):
     submitted_problems = VisitProblem.objects.filter(visit__status=VisitStatus.SUBMITTED)
     assert RectificationItem.objects.count() == submitted_problems.count()
     assert not submitted_problems.filter(rectification_item__isnull=True).exists()
+    # Recent visits that found problems carry stamped photos; older ones and drafts none.
+    photos = VisitPhoto.objects.filter(visit__school__county=personas.county)
+    assert photos.exists()
+    recent = datetime.datetime(2026, 11, 23, 12, tzinfo=SHANGHAI) - datetime.timedelta(days=45)
+    assert all(photo.visit.arrived_at >= recent and photo.visit.problems_text for photo in photos)
+    assert not photos.exclude(visit__status=VisitStatus.SUBMITTED).exists()
+    photo_count = photos.count()
 
     assert grow_history(personas.county, ctx=ctx, topic="visits/test") == 0
+    assert photos.count() == photo_count  # a second run adds no photos either
     before = set(visits.values_list("pk", flat=True))
     # Four weeks later the history grows by the days that have passed since.
     later = DemoContext(today=datetime.date(2026, 12, 20))

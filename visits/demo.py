@@ -12,10 +12,12 @@ from collections import defaultdict
 
 from django.db.models import F
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from accounts.models import Role, User
 from inspectors.models import Assignment, Inspector, InspectorKind, InspectorStatus
 from rectifications.models import Severity
+from schools.demo.pictures import made_up_photo
 from schools.models import School, SupervisionMatter
 from visits.models import (
     SHANGHAI,
@@ -26,6 +28,7 @@ from visits.models import (
     VisitKind,
     VisitMatterNote,
     VisitMethod,
+    VisitPhoto,
     VisitProblem,
     VisitStatus,
     local_month,
@@ -35,6 +38,7 @@ MONTHS_BACK = 5  # this month and the five before it
 BEHIND_SHARE = 0.12  # schools whose inspectors often miss the monthly visit
 DRAFT_SHARE = 0.1  # visits of the last days still left as drafts
 SCHOOLS_PER_SPECIAL_VISIT = 60  # theme visits a month: one per this many schools
+PHOTOS_SINCE = datetime.timedelta(days=45)  # recent visits with problems carry photos
 
 OBSERVATIONS = {
     1: ["学校章程、各项制度齐全，校务公开栏内容及时更新。", "查阅了行政会议记录，决策程序规范。"],
@@ -150,7 +154,8 @@ def grow_history(county, *, ctx, topic: str, now: datetime.datetime | None = Non
     planned.extend(_special_visits(county, ctx=ctx, topic=topic, months=months, now=now))
     if not planned:
         return 0
-    _save(planned, authors=authors, county_settings=county_settings, now=now)
+    visits = _save(planned, authors=authors, county_settings=county_settings, now=now)
+    _add_photos(visits, rng=ctx.random(f"{topic}/photos"), since=now - PHOTOS_SINCE)
     return len(planned)
 
 
@@ -319,7 +324,7 @@ def _plan(rng, *, school, inspector, kind, arrived, now, matters, co_inspectors)
     }
 
 
-def _save(plans: list[dict], *, authors, county_settings, now) -> None:
+def _save(plans: list[dict], *, authors, county_settings, now) -> list[Visit]:
     principals = {
         user.school_id: user
         for user in User.objects.filter(
@@ -397,6 +402,35 @@ def _save(plans: list[dict], *, authors, county_settings, now) -> None:
     VisitEvent.objects.bulk_create(events)
     VisitProblem.objects.bulk_create(problems)
     _open_items([p for p in problems if p.visit.status == VisitStatus.SUBMITTED], county_settings)
+    return visits
+
+
+def _add_photos(visits: list[Visit], *, rng, since: datetime.datetime) -> None:
+    """One or two stamped photos on the recent submitted visits that found problems."""
+    photos = []
+    for visit in visits:
+        if visit.status != VisitStatus.SUBMITTED or visit.arrived_at < since:
+            continue
+        if not visit.problems_text:
+            continue
+        arrived = timezone.localtime(visit.arrived_at, SHANGHAI)
+        for number in range(rng.randint(1, 2)):
+            processed = made_up_photo(
+                rng, stamp_text=f"{visit.school.name} {arrived:%Y-%m-%d %H:%M}"
+            )
+            photo = VisitPhoto(
+                visit=visit,
+                width=processed.width,
+                height=processed.height,
+                size=processed.image.size,
+                original_name=f"现场照片{number + 1}.jpg",
+                uploaded_by=visit.created_by,
+                taken_at=visit.arrived_at,
+            )
+            photo.image.save(processed.image.name, processed.image, save=False)
+            photo.thumbnail.save(processed.thumbnail.name, processed.thumbnail, save=False)
+            photos.append(photo)
+    VisitPhoto.objects.bulk_create(photos)
 
 
 def _events(visit: Visit) -> list[VisitEvent]:
