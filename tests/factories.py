@@ -121,3 +121,17 @@ def county_settings_form_data(settings, **overrides) -> dict:
     data["inspectors_see_county"] = "on" if settings.inspectors_see_county else ""
     data["holiday_months"] = [2, 8]
     return {**data, **overrides}
+
+
+def school_form_data(school, **overrides) -> dict:
+    """What the school edit page posts for ``school``, with overrides."""
+    data = {
+        "code": school.code,
+        "name": school.name,
+        "kind": school.kind,
+        "is_active": "on",
+        "township": school.township.pk,
+        "students": 300,
+        "teachers": 2,
+    }
+    return {**data, **overrides}

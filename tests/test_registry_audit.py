@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from inspectors.models import Assignment, Inspector
-from schools.models import SchoolKind
 from tests import factories
 from tests.import_workbooks import assignment_row, inspector_row, problems, run_import
 
@@ -28,17 +27,9 @@ def test_school_form_does_not_edit_the_principal(office_client, personas):
     school = personas.school_b
     response = office_client.post(
         reverse("schools:school_edit", args=[school.pk]),
-        {
-            "code": school.code,
-            "name": school.name,
-            "kind": SchoolKind.PRIMARY,
-            "is_active": "on",
-            "township": school.township.pk,
-            "students": 10,
-            "teachers": 2,
-            "principal_name": "篡改校长",
-            "principal_phone": "13900000000",
-        },
+        factories.school_form_data(
+            school, principal_name="篡改校长", principal_phone="13900000000"
+        ),
     )
     assert response.status_code == 302
     school.refresh_from_db()
@@ -148,16 +139,7 @@ def test_school_phone_and_counts_are_checked_by_the_model(personas):
 
 def test_school_form_normalises_and_checks_the_phone(office_client, personas):
     school = personas.school_b
-    data = {
-        "code": school.code,
-        "name": school.name,
-        "kind": SchoolKind.PRIMARY,
-        "is_active": "on",
-        "township": school.township.pk,
-        "students": 1_000_001,
-        "teachers": 2,
-        "phone": "电话0971",
-    }
+    data = factories.school_form_data(school, students=1_000_001, phone="电话0971")
     url = reverse("schools:school_edit", args=[school.pk])
     errors = office_client.post(url, data).context["form"].errors
     assert errors["phone"] == ["不是电话号码：请使用数字和“-”，如 0971-2222333。"]

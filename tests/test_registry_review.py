@@ -97,17 +97,10 @@ PASTED_PHONE = "１３８　0000\u200b\t3333"
 def test_school_form_cleans_the_phone_like_the_import(client, personas, typed):
     client.force_login(personas.office)
     school = personas.school_b
-    data = {
-        "code": school.code,
-        "name": school.name,
-        "kind": school.kind,
-        "is_active": "on",
-        "township": school.township.pk,
-        "students": 300,
-        "teachers": 2,
-        "phone": typed,
-    }
-    response = client.post(reverse("schools:school_edit", args=[school.pk]), data)
+    response = client.post(
+        reverse("schools:school_edit", args=[school.pk]),
+        factories.school_form_data(school, phone=typed),
+    )
     assert response.status_code == 302
     school.refresh_from_db()
     assert school.phone == cells.phone(typed) == "13800003333"
