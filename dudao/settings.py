@@ -4,6 +4,7 @@ Every value that differs between machines comes from the environment through the
 below; a county's own numbers (duties, limits, deadlines) live in ``schools.CountySettings``.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -54,6 +55,14 @@ if not SECRET_KEY:
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# Reverse proxies (IP addresses or CIDR networks) whose X-Forwarded-For is believed; see
+# dudao/client_ip.py. Empty: the client is whoever connects (REMOTE_ADDR).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an IP or network") from exc
 
 INSTALLED_APPS = [
     "django.contrib.admin",
