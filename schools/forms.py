@@ -2,14 +2,14 @@ import unicodedata
 
 from crispy_forms.bootstrap import FormActions, InlineCheckboxes
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
+from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.db.models import F, Q
 from django.utils.dates import MONTHS
-from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from dudao.layout import LinkButton
 from schools.importing import cells
 from schools.models import County, CountySettings, School, SchoolKind, Township, Zone
 
@@ -34,10 +34,11 @@ def date_input():
 
 def form_actions(submit_label, cancel_url: str) -> FormActions:
     """The submit button and a cancel link back to where the user came from."""
-    cancel = format_html(
-        '<a class="btn btn-outline-secondary" href="{}">{}</a>', cancel_url, _("Cancel")
+    return FormActions(
+        Submit("save", submit_label),
+        LinkButton(_("Cancel"), cancel_url),
+        css_class="d-flex gap-2 mt-3",
     )
-    return FormActions(Submit("save", submit_label), HTML(cancel), css_class="d-flex gap-2 mt-3")
 
 
 def search_bar_helper(form, *columns: Column, autosubmit: tuple[str, ...]) -> FormHelper:

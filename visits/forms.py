@@ -9,13 +9,13 @@ import re
 
 from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
+from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
 from django import forms
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from dudao.layout import LinkButton
 from inspectors.models import Inspector, InspectorStatus
 from rectifications.models import Severity, deadline_error
 from schools.models import School, SupervisionMatter, Township
@@ -477,11 +477,7 @@ class VisitFilterForm(forms.Form):
             Div(Field("flagged"), css_class=f"{column} pb-2"),
             Div(
                 Submit("filter", _("Apply filters"), css_class="btn-primary"),
-                HTML(
-                    format_html(
-                        '<a class="btn btn-outline-secondary ms-1" href="?">{}</a>', _("Reset")
-                    )
-                ),
+                LinkButton(_("Reset"), "?", css_class="btn btn-outline-secondary ms-1"),
                 css_class="col-12 col-md-auto mb-3",
             ),
         )

@@ -1,0 +1,25 @@
+"""Crispy layout objects that carry values safely.
+
+crispy's ``HTML()`` compiles its string as a Django template, so a URL or label placed in it
+would be evaluated (``{{ request.COOKIES }}`` in a ``?next=`` would come out). These objects
+render a fixed template and pass their values through the context, where they are escaped.
+"""
+
+from crispy_forms.utils import TEMPLATE_PACK
+from django.template.loader import render_to_string
+
+
+class LinkButton:
+    """A link styled as a button, e.g. "Cancel" back to where the user came from."""
+
+    template = "dudao/link_button.html"
+
+    def __init__(self, label, url: str, *, css_class: str = "btn btn-outline-secondary"):
+        self.label = label
+        self.url = url
+        self.css_class = css_class
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        return render_to_string(
+            self.template, {"label": self.label, "url": self.url, "css_class": self.css_class}
+        )
