@@ -2,6 +2,10 @@
 # `make test` (every check and test). Both create the virtualenv they need.
 PYTHON ?= python3
 VENV ?= .venv
+# Where `make run` listens: every interface by default (a container's port mapping or a phone on the
+# same network reaches it; add that host name to ALLOWED_HOSTS). `make run PORT=8080 HOST=127.0.0.1`.
+HOST ?= 0.0.0.0
+PORT ?= 8000
 PY := $(VENV)/bin/python
 DEV := DEBUG=True
 PROD_CHECK_ENV := DEBUG=False SECRET_KEY=check-deploy-$(shell date +%s)-a8f3k2m9x7q1w5e6r4t0y2u8i3o7p9z ALLOWED_HOSTS=dudao.example.org
@@ -20,7 +24,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 run: setup
 	$(DEV) $(PY) manage.py migrate --noinput
 	$(DEV) $(PY) manage.py seed_demo
-	$(DEV) $(PY) manage.py runserver 0.0.0.0:8000
+	$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: setup
 	$(VENV)/bin/ruff check .
@@ -28,7 +32,9 @@ lint: setup
 
 test: lint
 	$(DEV) $(PY) manage.py check --fail-level WARNING
-	$(DEV) $(PY) manage.py makemigrations --check --dry-run
+	# Reads the migration history: an in-memory database unless DATABASE_URL names one, so the
+	# check leaves no empty db.sqlite3 behind.
+	$(DEV) DATABASE_URL=$${DATABASE_URL:-sqlite://:memory:} $(PY) manage.py makemigrations --check --dry-run
 	$(PROD_CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) -m pytest
 

@@ -16,7 +16,10 @@ SECURE_HSTS_SECONDS = 0
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 ALLOWED_HOSTS = ["*"]
-MEDIA_ROOT = BASE_DIR / "test-artifacts" / "media"  # noqa: F405
+# Each test run uploads into a folder of its own (runs side by side share no files; processes a
+# run starts inherit the folder); tests/conftest.py clears it after a run that passed.
+os.environ.setdefault("DUDAO_TEST_MEDIA", f"media-{os.getpid()}")
+MEDIA_ROOT = BASE_DIR / "test-artifacts" / os.environ["DUDAO_TEST_MEDIA"]  # noqa: F405
 # Serve static files straight from the finders: tests never run collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -7,6 +7,7 @@ part; with ``DUDAO_REQUIRE_ALL=1`` (set by ``.ci/run``) such a skip is a failure
 import os
 import shutil
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.db import connection, connections
@@ -20,6 +21,38 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 REQUIRE_ALL = os.environ.get("DUDAO_REQUIRE_ALL") == "1"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PASSWORD = factories.PASSWORD
+
+
+def _run_is_alive(folder: Path) -> bool:
+    try:
+        os.kill(int(folder.name.removeprefix("media-")), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        pass
+    return True
+
+
+def pytest_sessionstart(session):
+    """Clear the uploads of earlier runs that are over (dudao/test_settings.py gives each run its
+    own folder), so test-artifacts/ does not grow by a thousand files a run."""
+    from django.conf import settings
+
+    artifacts = Path(settings.MEDIA_ROOT).parent
+    if artifacts.name != "test-artifacts" or not artifacts.is_dir():  # never a real MEDIA_ROOT
+        return
+    for folder in artifacts.glob("media*"):
+        if folder != Path(settings.MEDIA_ROOT) and not _run_is_alive(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """A run that passed leaves no uploads behind; a failed run keeps them to look into."""
+    from django.conf import settings
+
+    media = Path(settings.MEDIA_ROOT)
+    if exitstatus == 0 and media.parent.name == "test-artifacts":
+        shutil.rmtree(media, ignore_errors=True)
 
 
 def skip_or_fail(reason: str):
