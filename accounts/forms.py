@@ -6,7 +6,9 @@ from django.contrib.auth import forms as auth_forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
+from accounts.lockout import lockout_message
 from accounts.models import Role
 from accounts.scoping import CHANGE
 from accounts.services import inspectors_without_login, schools_without_login
@@ -22,12 +24,33 @@ class LoginForm(auth_forms.AuthenticationForm):
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Log in"), css_class="w-100"))
 
+    def get_invalid_login_error(self):
+        # The same words whether or not the username exists (see accounts.lockout).
+        if getattr(self.request, "axes_locked_out", False):
+            return forms.ValidationError(lockout_message(), code="locked_out")
+        return super().get_invalid_login_error()
+
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Change password")))
+
+    @sensitive_variables()
+    def clean(self):
+        cleaned_data = super().clean()
+        new_password = cleaned_data.get("new_password1")
+        # Keeping a one-time password would leave valid the one the office saw.
+        if new_password and new_password == cleaned_data.get("old_password"):
+            self.add_error(
+                "new_password1",
+                forms.ValidationError(
+                    _("The new password must be different from the current one."),
+                    code="password_unchanged",
+                ),
+            )
+        return cleaned_data
 
 
 class UserFilterForm(forms.Form):

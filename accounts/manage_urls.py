@@ -14,6 +14,7 @@ urlpatterns = [
     path("", views.user_list, name="user_list"),
     path("<int:pk>/", views.user_detail, name="user_detail"),
     path("<int:pk>/reset-password/", views.user_reset_password, name="user_reset_password"),
+    path("<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
     path("<int:pk>/deactivate/", views.user_deactivate, name="user_deactivate"),
     path("<int:pk>/reactivate/", views.user_reactivate, name="user_reactivate"),
     path("new/inspector/", views.create_inspector_login, name="create_inspector_login"),

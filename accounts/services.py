@@ -10,6 +10,7 @@ import re
 import secrets
 from collections.abc import Iterable
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth.hashers import get_hasher, make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -181,6 +182,16 @@ def reset_password(*, user: User, actor: User) -> str:
     user.save(update_fields=["password", "must_change_password"])
     logger.info("password of %s reset by %s", user.username, actor.username)
     return password
+
+
+def unlock_login(*, user: User, actor: User) -> int:
+    """Lift the login lockout of ``user`` from every client IP; returns how many were cleared.
+    Logged at warning level, so it is kept by the default logging."""
+    cleared = AxesProxyHandler.reset_attempts(username=user.username)
+    logger.warning(
+        "login lockout of %s lifted by %s (%d records)", user.username, actor.username, cleared
+    )
+    return cleared
 
 
 def set_active(*, user: User, active: bool, actor: User) -> None:

@@ -14,7 +14,7 @@ from django.views import i18n as i18n_views
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_POST
 
-from accounts import health, services
+from accounts import health, lockout, services
 from accounts.access import office_required
 from accounts.forms import (
     ChangePrincipalForm,
@@ -129,7 +129,21 @@ def user_detail(request, pk):
     account = get_object_or_404(
         _manageable_users(request.user).select_related("county", "school", "inspector"), pk=pk
     )
-    return render(request, "accounts/user_detail.html", {"account": account})
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {"account": account, "locked_until": lockout.active_lock(account.username)},
+    )
+
+
+@office_required
+@require_POST
+def user_unlock(request, pk):
+    """Lift the login lockout that repeated failed logins put on this username."""
+    account = get_object_or_404(_manageable_users(request.user), pk=pk)
+    services.unlock_login(user=account, actor=request.user)
+    messages.success(request, _("%(user)s can try to log in again.") % {"user": account})
+    return redirect("accounts:user_detail", pk=account.pk)
 
 
 @office_required

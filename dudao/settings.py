@@ -4,6 +4,7 @@ Every value that differs between machines comes from the environment through the
 below; a county's own numbers (duties, limits, deadlines) live in ``schools.CountySettings``.
 """
 
+import datetime
 import ipaddress
 import os
 from pathlib import Path
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
+    "axes",
     "accounts",
     "schools",
     "inspectors",
@@ -96,6 +98,8 @@ MIDDLEWARE = [
     "accounts.middleware.ForcePasswordChangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a refused login into the login page answered 429 (accounts.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "dudao.urls"
@@ -131,6 +135,24 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    "accounts.lockout.LockoutBackend",  # refuses a locked username + IP before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login lockout (django-axes, counted in the database so it works while Redis is down). After
+# AXES_FAILURE_LIMIT failed logins for one username from one client IP, that pair is refused for
+# AXES_COOLOFF_TIME; other IPs and the account itself are untouched. Site-wide security numbers,
+# not a county's choice: a county cannot tell its usernames apart before the login succeeds.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "dudao.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_RESET_ON_SUCCESS = True  # a successful login forgets that pair's earlier failures
+# Attempts refused while locked are not counted: the lock lifts AXES_COOLOFF_TIME after it began.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_DISABLE_ACCESS_LOG = True  # no record of every successful login and its IP
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

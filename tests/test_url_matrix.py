@@ -71,6 +71,9 @@ CASES: dict[str, Case | None] = {
     "accounts:user_reset_password": Case(
         OFFICE, kwargs=lambda p: {"pk": p.principal.pk}, method="post", ok_status=302
     ),
+    "accounts:user_unlock": Case(
+        OFFICE, kwargs=lambda p: {"pk": p.principal.pk}, method="post", ok_status=302
+    ),
     "accounts:user_deactivate": Case(
         OFFICE, kwargs=lambda p: {"pk": p.principal.pk}, method="post", ok_status=302
     ),
