@@ -6,6 +6,7 @@ from io import BytesIO
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -13,10 +14,24 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def safe_cell(value):
-    """Text that looks like a formula is kept as text; numbers and dates stay as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+def looks_like_formula(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
+
+def keep_as_text(cell):
+    """Store the cell's value as a text cell with Excel's quote prefix (the hidden ' of a cell
+    typed as '=1+1): the reader sees the text as typed, and editing it never makes a formula."""
+    if looks_like_formula(cell.value):
+        cell.data_type = "s"  # openpyxl took a value starting with = for a formula
+        cell.quotePrefix = True
+    return cell
+
+
+def safe_cell(sheet, value):
+    """What to append to ``sheet`` for ``value``: text that looks like a formula becomes a text
+    cell with the quote prefix; numbers, dates and other text stay as they are."""
+    if looks_like_formula(value):
+        return keep_as_text(WriteOnlyCell(sheet, value=value))
     return value
 
 
@@ -42,7 +57,7 @@ def sheet_response(
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.append(list(header))
     for row in rows:
-        sheet.append([safe_cell(value) for value in row])
+        sheet.append([safe_cell(sheet, value) for value in row])
     buffer = BytesIO()
     workbook.save(buffer)
     return workbook_response(buffer.getvalue(), filename)

@@ -144,7 +144,16 @@ def test_template_has_the_headers_dropdowns_and_instructions(county, kind):
     assert any("At most 5000 rows" in str(value) for value in instructions)
     if kind == "schools":
         assert "鲁沙尔镇" in instructions
-        assert "'=HYPERLINK(1)" in instructions  # never a live formula
+        # As typed, in quote-prefixed text cells: never a live formula.
+        quoted = [
+            cell
+            for sheet in (book.worksheets[1], book["选项"])
+            for row in sheet.iter_rows()
+            for cell in row
+            if cell.value == "=HYPERLINK(1)"
+        ]
+        assert len(quoted) == 2
+        assert all(cell.data_type == "s" and cell.quotePrefix for cell in quoted)
         assert data.data_validations.dataValidation
         assert book["选项"].sheet_state == "hidden"
 

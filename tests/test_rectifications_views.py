@@ -108,9 +108,10 @@ def test_export_is_filtered_and_formula_neutral(client, personas):
     response = client.get(reverse("rectifications:export"), {"severity": "general"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = list(sheet.iter_rows())
     assert len(rows) == 2  # header + the one general item
-    assert rows[1][5] == '\'=HYPERLINK("x")'
+    assert rows[1][5].value == '=HYPERLINK("x")'  # as typed, in a quote-prefixed text cell
+    assert rows[1][5].data_type == "s" and rows[1][5].quotePrefix
 
 
 def test_board_export_link_carries_the_filters_but_not_the_page(client, personas):

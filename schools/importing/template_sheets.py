@@ -8,7 +8,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from dudao.xlsx import safe_cell
+from dudao.xlsx import keep_as_text, safe_cell
 from schools.importing.workbook import IMPORT_MAX_ROWS
 
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
@@ -74,7 +74,7 @@ def _write_instructions(sheet, importer, allowed):
                 column.header,
                 _("yes") if column.required else "",
                 str(column.help),
-                safe_cell(str(column.example)) if column.example != "" else "",
+                safe_cell(sheet, str(column.example)) if column.example != "" else "",
             ]
         )
     for header, values in allowed.items():
@@ -84,7 +84,7 @@ def _write_instructions(sheet, importer, allowed):
         if not values:
             sheet.append(["", _("(none registered yet)")])
         for value in values:
-            sheet.append(["", safe_cell(value)])
+            sheet.append(["", safe_cell(sheet, value)])
     sheet.column_dimensions["A"].width = 22
     sheet.column_dimensions["B"].width = 30
     sheet.column_dimensions["C"].width = 70
@@ -104,7 +104,7 @@ def _add_dropdowns(workbook, data, importer, allowed):
     for position, (header, values) in enumerate(lists.items(), start=1):
         options.cell(row=1, column=position, value=header)
         for row, value in enumerate(values, start=2):
-            options.cell(row=row, column=position, value=safe_cell(value))
+            keep_as_text(options.cell(row=row, column=position, value=value))
         source = options.cell(row=1, column=position).column_letter
         validation = DataValidation(
             type="list",
