@@ -50,3 +50,28 @@ class ForcePasswordChangeMiddleware:
         except Resolver404:
             return True
         return match.url_name in self.allowed_names
+
+
+class PrivateCacheMiddleware:
+    """Nothing shown to a logged-in user, and no download, is kept by a shared or disk cache.
+
+    Adds ``Cache-Control: private, no-store`` to every response for a logged-in user that does
+    not choose its own caching (photos do, for speed, and are cleared at logout), and to every
+    download (``Content-Disposition: attachment``, e.g. the .xlsx exports) whatever it chose.
+    Static files are answered by WhiteNoise before this middleware and keep their caching.
+    """
+
+    PRIVATE = "private, no-store"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        chosen = response.get("Cache-Control", "")
+        if "no-store" in chosen:
+            return response
+        is_download = response.get("Content-Disposition", "").startswith("attachment")
+        if is_download or (not chosen and request.user.is_authenticated):
+            response["Cache-Control"] = self.PRIVATE
+        return response
