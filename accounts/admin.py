@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Notification, User
+from accounts.models import Notification, PendingTask, User
 
 
 @admin.register(User)
@@ -43,3 +43,19 @@ class NotificationAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     raw_id_fields = ["user"]
     date_hierarchy = "created_at"
+
+
+@admin.register(PendingTask)
+class PendingTaskAdmin(admin.ModelAdmin):
+    """The outbox, read-only: what waits for the worker, what ran, and what gave up."""
+
+    list_display = ("task_name", "args", "created_at", "done_at", "attempts")
+    search_fields = ("task_name", "last_error")
+    list_filter = ("task_name",)
+    readonly_fields = [field.name for field in PendingTask._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

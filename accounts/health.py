@@ -4,6 +4,7 @@ import logging
 
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -46,12 +47,27 @@ def _worker(redis_state: str) -> str:
     return "ok" if replies else "degraded"
 
 
+def _outbox() -> str:
+    """Degraded while a task the app must run waits longer than the sweep should take."""
+    from accounts.models import PendingTask
+
+    try:
+        stuck = PendingTask.objects.filter(
+            done_at__isnull=True, created_at__lt=timezone.now() - PendingTask.CLAIM_TIMEOUT
+        ).exists()
+    except Exception:
+        logger.exception("healthz: outbox check failed")
+        return "degraded"
+    return "degraded" if stuck else "ok"
+
+
 def check(*, include_details: bool) -> dict:
     redis_state = _redis()
     report = {
         "database": _database(),
         "redis": redis_state,
         "celery_worker": _worker(redis_state),
+        "outbox": _outbox(),
     }
     report["status"] = "ok" if all(v in ("ok", "eager") for v in report.values()) else "degraded"
     if include_details:

@@ -1,3 +1,4 @@
+import datetime
 import logging
 
 from django.conf import settings
@@ -203,3 +204,50 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class PendingTaskQuerySet(models.QuerySet):
+    def due(self, now):
+        """Not done, not given up, and not claimed by a worker that may still be running it."""
+        return self.filter(
+            Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - PendingTask.CLAIM_TIMEOUT),
+            done_at__isnull=True,
+            attempts__lt=PendingTask.MAX_ATTEMPTS,
+        )
+
+
+class PendingTask(models.Model):
+    """A task that must run because of a change already committed (an outbox row).
+
+    It is written in the same transaction as the change (a rectification step, a notice), so a
+    broker that is down loses nothing: the worker's sweep runs what is still pending. A run
+    claims the row with a conditional UPDATE, so the task runs once however often it is sent.
+    """
+
+    CLAIM_TIMEOUT = datetime.timedelta(minutes=10)
+    MAX_ATTEMPTS = 5
+
+    task_name = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    objects = PendingTaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pending task")
+        verbose_name_plural = _("pending tasks")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=Q(done_at__isnull=True),
+                name="pendingtask_undone",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.task_name}{tuple(self.args)}"

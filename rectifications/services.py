@@ -1,12 +1,12 @@
 """Operations on rectification items that span several models."""
 
 import datetime
-from functools import partial
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from accounts.outbox import send_later
 from rectifications.models import (
     EventAction,
     OwnerLevel,
@@ -72,7 +72,7 @@ def announce(event: RectificationEvent) -> None:
     """Tell the people concerned about a step, once the transaction that made it has committed."""
     from rectifications.tasks import notify_event
 
-    transaction.on_commit(partial(notify_event.delay, event.pk))
+    send_later(notify_event, event.pk)
 
 
 @transaction.atomic
@@ -103,5 +103,5 @@ def issue_notice(*, school, items, inspector, actor) -> RectificationNotice:
     notice.items.set(items)
     from rectifications.tasks import notify_notice
 
-    transaction.on_commit(partial(notify_notice.delay, notice.pk))
+    send_later(notify_notice, notice.pk)
     return notice

@@ -1,34 +1,57 @@
-"""The real stack: a Celery worker on the Redis broker answers, and /healthz sees it.
+"""The real stack: a Celery worker on the Redis broker answers, and does the outbox's work.
 
-Every other test runs tasks eagerly; this one alone talks to the broker.
+Every other test runs tasks eagerly; these start a worker in a thread against the real Redis.
+Nothing here depends on timing: each test waits for the state it expects, however long the
+worker takes to come up on a busy machine.
 """
 
 import os
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 
 from accounts import health
-from dudao.celery import app
+from accounts.models import Notification, PendingTask
+from tests.celery_broker import broker, wait_until
+from tests.factories_rectifications import make_item
+
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.mark.redis
-@pytest.mark.django_db(transaction=True)
-def test_worker_on_redis_is_seen_by_the_health_check(settings):
-    from celery.contrib.testing.worker import start_worker
-
+@pytest.fixture
+def redis_broker(settings):
     settings.REDIS_URL = os.environ["REDIS_URL"]
-    previous = app.conf.broker_url, app.conf.task_always_eager
-    app.conf.broker_url = settings.REDIS_URL
-    app.conf.task_always_eager = False
-    try:
-        assert health.check(include_details=False)["celery_worker"] == "degraded"  # none yet
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            report = health.check(include_details=False)
-    finally:
-        app.conf.broker_url, app.conf.task_always_eager = previous
+    with broker(settings.REDIS_URL) as app:
+        yield app
+
+
+def test_worker_on_redis_is_seen_by_the_health_check(redis_broker):
+    assert health.check(include_details=False)["celery_worker"] == "degraded"  # none yet
+    with start_worker(redis_broker, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        # The worker answers pings once its control consumer is up: wait for that.
+        report = wait_until(
+            lambda: (r := health.check(include_details=False))["celery_worker"] == "ok" and r,
+            what="the worker to answer the health check's ping",
+        )
     assert report == {
         "database": "ok",
         "redis": "ok",
         "celery_worker": "ok",
+        "outbox": "ok",
         "status": "ok",
     }
+
+
+def test_a_step_is_delivered_through_the_worker_once(redis_broker, personas):
+    with start_worker(redis_broker, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        item = make_item(personas)  # opened by the office at the principal's school
+        opened = PendingTask.objects.get()
+        wait_until(
+            lambda: PendingTask.objects.filter(pk=opened.pk, done_at__isnull=False).exists(),
+            what="the worker to run the pending notification",
+        )
+    assert PendingTask.objects.get(pk=opened.pk).attempts == 1
+    event = item.events.get()
+    assert list(Notification.objects.values_list("user__username", "dedupe_key")) == [
+        ("principal", f"rect-event:{event.pk}")
+    ]

@@ -17,6 +17,7 @@ def test_healthz_reports_parts_without_internals_for_anonymous(client, settings)
         "database": "ok",
         "redis": "eager",
         "celery_worker": "eager",
+        "outbox": "ok",
         "status": "ok",
     }
 

@@ -253,6 +253,21 @@ class Visit(models.Model):
         null=True,
         blank=True,
     )
+    # The record's document number (湟督记〔2026〕15号), given on submission: serials run per county
+    # and year of submission, in order of submission.
+    record_county = models.ForeignKey(
+        "schools.County",
+        verbose_name=_("county of the record number"),
+        related_name="numbered_visits",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    record_year = models.PositiveSmallIntegerField(
+        _("year of the record number"), null=True, blank=True
+    )
+    record_serial = models.PositiveIntegerField(_("record serial number"), null=True, blank=True)
+    record_number = models.CharField(_("record number"), max_length=40, blank=True)
     reminded_at = models.DateTimeField(_("draft reminder sent at"), null=True, blank=True)
     read_at = models.DateTimeField(_("read by the school at"), null=True, blank=True)
     read_by = models.ForeignKey(
@@ -294,6 +309,19 @@ class Visit(models.Model):
             models.CheckConstraint(
                 name="visit_reply_has_time",
                 condition=models.Q(principal_reply="") | models.Q(replied_at__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["record_county", "record_year", "record_serial"],
+                name="visit_unique_record_serial",
+            ),
+            models.CheckConstraint(
+                name="visit_submitted_has_number",
+                condition=~models.Q(status="submitted")
+                | models.Q(
+                    record_county__isnull=False,
+                    record_year__isnull=False,
+                    record_serial__isnull=False,
+                ),
             ),
         ]
 
@@ -408,6 +436,7 @@ class Visit(models.Model):
             visit.status = VisitStatus.SUBMITTED
             visit.submitted_at = now
             visit.submitted_by = actor
+            number_records([visit])
             visit.save()
             visit.events.create(actor=actor, action=VisitEvent.Action.SUBMITTED)
         self._refresh_from(visit)
@@ -463,6 +492,44 @@ class Visit(models.Model):
             raise PermissionDenied
         if self.is_draft:
             raise ValidationError(gettext("This visit has not been submitted yet."))
+
+
+RECORD_NUMBER_KIND = "督记"
+
+
+def number_records(visits) -> None:
+    """Give submitted records without a number their document numbers (e.g. 湟督记〔2026〕15号):
+    the next serials of their county and year of submission, in order of submission. The
+    callers save the visits.
+
+    The counties' rows stay locked until the caller's transaction ends, so two submissions never
+    take the same serial; the unique constraint is the net.
+    """
+    from schools.models import County
+
+    pending = sorted(
+        (visit for visit in visits if visit.record_serial is None),
+        key=lambda visit: (visit.submitted_at, visit.pk or 0),
+    )
+    with transaction.atomic():
+        counties = County.objects.select_for_update().in_bulk(
+            {visit.school.county_id for visit in pending}
+        )
+        last: dict[tuple[int, int], int] = {}
+        for visit in pending:
+            county = counties[visit.school.county_id]
+            year = timezone.localtime(visit.submitted_at, SHANGHAI).year
+            key = (county.pk, year)
+            if key not in last:
+                last[key] = (
+                    Visit.objects.filter(record_county=county, record_year=year).aggregate(
+                        models.Max("record_serial")
+                    )["record_serial__max"]
+                    or 0
+                )
+            last[key] += 1
+            visit.record_county, visit.record_year, visit.record_serial = county, year, last[key]
+            visit.record_number = county.document_number(RECORD_NUMBER_KIND, year, last[key])
 
 
 class VisitMatterNote(models.Model):

@@ -5,15 +5,14 @@ running the task twice (or a retry after a crash) never reminds the same draft t
 """
 
 import datetime
-from functools import partial
 
 from celery import shared_task
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Notification
+from accounts.outbox import send_later
 from schools.models import CountySettings
 from visits.models import Visit, VisitStatus
 
@@ -32,7 +31,7 @@ def remind_stale_drafts(now_iso: str | None = None) -> int:
             created_at__lte=cutoff,
         ).values_list("pk", flat=True)
         for visit_id in stale:
-            transaction.on_commit(partial(send_draft_reminder.delay, visit_id))
+            send_later(send_draft_reminder, visit_id)
             queued += 1
     return queued
 
