@@ -31,6 +31,8 @@ ANY_OFFICE = OFFICE | {"other_office"}
 # County-wide pages the committee reads too.
 COUNTY_PAGES = COUNTY_STAFF | {"other_office"}
 EVERYONE = LOGGED_IN | {"anonymous"}
+# A draft: its inspector (and a superuser); nobody else opens it.
+DRAFT_AUTHORS = frozenset({"inspector", "superuser"})
 
 
 def _with_photo(inspector):
@@ -120,7 +122,8 @@ CASES: dict[str, Case | None] = {
     "meetings:member_edit": Case(OFFICE, kwargs=lambda p: {"pk": _member(p).pk}),
     "meetings:member_end": Case(OFFICE, kwargs=lambda p: {"pk": _member(p).pk}),
     # visits: the persona inspector leads a submitted visit to school A (the principal's) and
-    # has a draft at school B (their assigned school)
+    # has a draft at school B (their assigned school). A draft is its authors' working copy: the
+    # office lists it but cannot open it (test_visits_drafts).
     "visits:visit_list": Case(COUNTY_STAFF | {"other_office", "inspector"}),
     "visits:visit_export": Case(COUNTY_STAFF | {"other_office"}),
     "visits:service_worker": Case(EVERYONE),  # the offline worker: code only, no data
@@ -142,15 +145,15 @@ CASES: dict[str, Case | None] = {
         kwargs=lambda p: {"pk": visits.matrix_submitted_visit(p).pk},
     ),
     "visits:visit_edit": Case(
-        OFFICE | {"inspector"}, kwargs=lambda p: {"pk": visits.matrix_draft_visit(p).pk}
+        DRAFT_AUTHORS, kwargs=lambda p: {"pk": visits.matrix_draft_visit(p).pk}
     ),
     "visits:visit_autosave": Case(
-        OFFICE | {"inspector"},
+        DRAFT_AUTHORS,
         kwargs=lambda p: {"pk": visits.matrix_draft_visit(p).pk},
         method="post",
     ),
     "visits:check_in": Case(
-        OFFICE | {"inspector"},
+        DRAFT_AUTHORS,
         kwargs=lambda p: {"pk": visits.matrix_draft_visit(p).pk},
         method="post",
     ),
@@ -181,7 +184,7 @@ CASES: dict[str, Case | None] = {
     ),
     # Without a file the upload form goes back to the record with a message.
     "visits:photo_upload": Case(
-        OFFICE | {"inspector"},
+        DRAFT_AUTHORS,
         kwargs=lambda p: {"pk": visits.matrix_draft_visit(p).pk},
         method="post",
         ok_status=302,

@@ -193,14 +193,25 @@ def test_co_inspector_reads_but_does_not_edit(client, personas):
     assert client.get(reverse("visits:visit_edit", args=[visit.pk])).status_code == 403
 
 
-def test_office_may_discard_a_draft_and_delete_its_photos(client, personas):
-    visit = matrix_draft_visit(personas)
-    photo = add_photo(visit, personas.inspector_user)
+def test_office_may_discard_a_draft_it_started_and_delete_its_photos(client, personas):
+    visit = VisitFactory(
+        school=personas.school_b, inspector=personas.inspector, created_by=personas.office
+    )
+    photo = add_photo(visit, personas.office)
     client.force_login(personas.office)
     client.post(reverse("visits:photo_delete", args=[photo.pk]))
     assert not VisitPhoto.objects.exists()
     client.post(reverse("visits:visit_discard", args=[visit.pk]))
     assert not Visit.objects.exists()
+
+
+def test_office_cannot_discard_an_inspectors_draft_nor_delete_its_photos(client, personas):
+    visit = matrix_draft_visit(personas)
+    photo = add_photo(visit, personas.inspector_user)
+    client.force_login(personas.office)
+    assert client.post(reverse("visits:photo_delete", args=[photo.pk])).status_code == 404
+    assert client.post(reverse("visits:visit_discard", args=[visit.pk])).status_code == 404
+    assert Visit.objects.filter(pk=visit.pk).exists() and VisitPhoto.objects.exists()
 
 
 def test_a_submitted_visit_cannot_be_discarded_nor_its_photos_deleted(client, personas):

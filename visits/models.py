@@ -133,17 +133,24 @@ def local_month(moment: datetime.datetime) -> tuple[int, int]:
 
 
 class VisitQuerySet(ScopedQuerySet):
+    """Submitted records are read across the county by role; a draft is its authors' working
+    copy and only they read it: the inspector it is for, whoever started it (the office may
+    record a visit for an inspector) and its co-inspectors. The office's lists show that the
+    county's other drafts exist (``listed_for``) but never open them."""
+
     county_lookup = "school__county"
 
     def scope_for_role(self, user, action: str):
+        submitted = models.Q(status=VisitStatus.SUBMITTED)
         if user.is_office:
-            return self
+            # Reads and amends every submitted record; changes only the drafts it started.
+            return self.filter(submitted | models.Q(created_by_id=user.pk))
         if user.is_committee:
-            return self if action == VIEW else self.none()
+            return self.filter(submitted) if action == VIEW else self.none()
         if user.is_principal:
             if action != VIEW or not user.school_id:
                 return self.none()
-            return self.filter(school_id=user.school_id, status=VisitStatus.SUBMITTED)
+            return self.filter(submitted, school_id=user.school_id)
         if user.is_inspector and user.inspector_id:
             own = models.Q(inspector_id=user.inspector_id) | models.Q(created_by_id=user.pk)
             if action == CHANGE:
@@ -156,11 +163,17 @@ class VisitQuerySet(ScopedQuerySet):
             assigned = Assignment.objects.school_ids_of(user.inspector_id)
             # Subqueries rather than joins: no duplicates, so no DISTINCT on paginated lists.
             return self.filter(
-                own
-                | models.Q(pk__in=co_visits)
-                | models.Q(status=VisitStatus.SUBMITTED, school_id__in=assigned)
+                own | models.Q(pk__in=co_visits) | (submitted & models.Q(school_id__in=assigned))
             )
         return self.none()
+
+    def listed_for(self, user):
+        """What a list may show ``user``: the visits they may read and, for the office, the
+        county's other drafts, of which a list shows only the school, the inspector and when it
+        began (see ``visits/_draft_row.html``), never a link to their content."""
+        if user.is_authenticated and user.is_active and user.is_office and user.county_id:
+            return self.filter(school__county_id=user.county_id)
+        return self.for_user(user, VIEW)
 
     def locked(self):
         """Lock the visit rows (not the joined school and settings) until the transaction ends."""
@@ -351,7 +364,7 @@ class Visit(models.Model):
         if user.county_id != self.school.county_id:
             return False
         if user.is_office:
-            return True
+            return not self.is_draft or user.pk == self.created_by_id
         return user.is_inspector and (
             (user.inspector_id and user.inspector_id == self.inspector_id)
             or user.pk == self.created_by_id

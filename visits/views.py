@@ -578,11 +578,17 @@ def visit_amend(request, pk: int):
 # --- lists ----------------------------------------------------------------------------------
 
 
-def _filtered(request):
+def _filtered(request, *, listed: bool = False):
+    """The filtered visits the user may read; with ``listed``, what a list may show them (for
+    the office also the county's other drafts, which a list shows only exist)."""
     form = VisitFilterForm(request.GET or None, user=request.user)
-    visits = Visit.objects.for_user(request.user)
+    readable = Visit.objects.for_user(request.user)
+    visits = Visit.objects.listed_for(request.user) if listed else readable
     form.is_valid()  # an invalid field drops out of cleaned_data; the valid ones still filter
     cleaned = getattr(form, "cleaned_data", {})
+    if listed and (cleaned.get("matter") or cleaned.get("flagged")):
+        # The matters looked at and the check-in are a draft's content: only readable visits.
+        visits = visits.filter(pk__in=readable.values("pk"))
     return form, filter_visits(visits, cleaned), cleaned
 
 
@@ -591,9 +597,16 @@ def visit_list(request):
     """督导记录: the visits the user may see, filtered; for county staff, the schools still due."""
     user = request.user
     _require(_is_county_staff(user) or user.is_inspector)
-    form, visits, cleaned = _filtered(request)
+    form, visits, cleaned = _filtered(request, listed=True)
     page = paginate(request, with_list_columns(visits))
-    context = {"form": form, "page": page, "can_export": _is_county_staff(user)}
+    shown = [visit.pk for visit in page.object_list]
+    readable = set(Visit.objects.for_user(user).filter(pk__in=shown).values_list("pk", flat=True))
+    context = {
+        "form": form,
+        "page": page,
+        "readable": readable,
+        "can_export": _is_county_staff(user),
+    }
     if _is_county_staff(user):
         today = today_in_shanghai()
         year, month = cleaned.get("month") or (today.year, today.month)
