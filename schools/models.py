@@ -52,6 +52,12 @@ class County(models.Model):
                     county=self, number=number, defaults={"name": name}
                 )
 
+    def document_number(self, kind: str, year: int, serial: int) -> str:
+        """An official document number: the county's first character, the kind (督整 for a
+        rectification notice, 督记 for a visit record), the year and the serial, e.g.
+        湟督整〔2026〕15号. Serials are unique per county, kind and year, not this text."""
+        return f"{self.name[:1]}{kind}〔{year}〕{serial}号"
+
 
 class CountySettingsQuerySet(ScopedQuerySet):
     def scope_for_role(self, user, action: str):

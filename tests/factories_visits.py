@@ -5,11 +5,12 @@ import io
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.utils import timezone
 from PIL import Image
 
 from visits import services
-from visits.models import Visit, VisitKind, VisitMethod, VisitStatus
+from visits.models import Visit, VisitKind, VisitMethod, VisitStatus, number_records
 
 JPEG = "image/jpeg"
 
@@ -27,9 +28,14 @@ class VisitFactory(factory.django.DjangoModelFactory):
 
 
 def submitted_visit(**kwargs) -> Visit:
+    """A submitted visit saved directly (no rectification items), numbered as submission does."""
     moment = kwargs.pop("submitted_at", None) or timezone.now()
     kwargs.setdefault("submitted_by", kwargs["created_by"])
-    return VisitFactory(status=VisitStatus.SUBMITTED, submitted_at=moment, **kwargs)
+    visit = VisitFactory.build(status=VisitStatus.SUBMITTED, submitted_at=moment, **kwargs)
+    with transaction.atomic():
+        number_records([visit])
+        visit.save()
+    return visit
 
 
 def image_bytes(fmt: str = "JPEG", size=(64, 48), color="teal") -> bytes:

@@ -32,6 +32,7 @@ from visits.models import (
     VisitProblem,
     VisitStatus,
     local_month,
+    number_records,
 )
 
 MONTHS_BACK = 5  # this month and the five before it
@@ -368,6 +369,7 @@ def _save(plans: list[dict], *, authors, county_settings, now) -> list[Visit]:
                 replied_by=principal if read_at and plan["reply"] else None,
             )
         )
+    number_records([visit for visit in visits if visit.status == VisitStatus.SUBMITTED])
     Visit.objects.bulk_create(visits)
     # Backdate the bookkeeping times the database filled in with "now".
     Visit.objects.filter(pk__in=[visit.pk for visit in visits]).update(
