@@ -208,6 +208,9 @@ class SchoolCaseQuerySet(ScopedQuerySet):
 
 
 class RectificationItemQuerySet(SchoolCaseQuerySet):
+    """Scoped by the item's own county: a meeting decision may have no school."""
+
+    county_lookup = "county"
     inspector_field = "responsible_inspector_id"
 
     def unresolved(self):
@@ -227,7 +230,7 @@ class RectificationItemQuerySet(SchoolCaseQuerySet):
 
     def with_listing(self):
         return self.select_related(
-            "school__township", "school__county__settings", "matter", "responsible_inspector"
+            "school__township", "county__settings", "matter", "responsible_inspector"
         )
 
 
@@ -242,7 +245,7 @@ def verification_overdue_q(today: datetime.date) -> models.Q:
         # Overdue when reported before the local day ``today - days`` began.
         first_day_in_time = today - datetime.timedelta(days=days)
         q |= models.Q(
-            school__county_id=county_id,
+            county_id=county_id,
             reported_done_at__lt=timezone.make_aware(
                 datetime.datetime.combine(first_day_in_time, datetime.time.min)
             ),
@@ -253,22 +256,45 @@ def verification_overdue_q(today: datetime.date) -> models.Q:
 class RectificationItem(models.Model):
     """A problem a school must fix (整改事项), tracked until an inspector verifies the fix.
 
+    A meeting decision (source ``meeting``) is tracked the same way but may have no school and no
+    matter: then its owner (a township, a department or a person, named in ``owner_name``) does
+    not log in, so the office takes the owner's steps and verifies, with optional evidence.
+
     Every change of state goes through one method below (``submit_plan``, ``report_done``,
     ``verify``...). Each locks the row, checks who acts and from which state, records a
     ``RectificationEvent`` and saves, all in one transaction. Items are never deleted.
     """
 
+    county = models.ForeignKey(
+        "schools.County",
+        verbose_name=_("county"),
+        related_name="rectification_items",
+        on_delete=models.PROTECT,
+    )
     school = models.ForeignKey(
         "schools.School",
         verbose_name=_("school"),
         related_name="rectification_items",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
     )
     matter = models.ForeignKey(
         "schools.SupervisionMatter",
         verbose_name=_("supervision matter"),
         related_name="rectification_items",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    owner_name = models.CharField(
+        _("owner without login"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "For a meeting decision owned by a township, a department or a person rather than a "
+            "school: who does the work. The office records their steps."
+        ),
     )
     severity = models.CharField(
         _("severity"), max_length=16, choices=Severity.choices, default=Severity.GENERAL
@@ -330,6 +356,11 @@ class RectificationItem(models.Model):
         ordering = ["deadline", "pk"]
         constraints = [
             models.CheckConstraint(
+                name="rectification_school_and_matter_unless_meeting",
+                condition=models.Q(source="meeting")
+                | models.Q(school__isnull=False, matter__isnull=False),
+            ),
+            models.CheckConstraint(
                 name="rectification_visit_source_has_visit",
                 condition=~models.Q(source="visit") | models.Q(visit__isnull=False),
             ),
@@ -346,7 +377,22 @@ class RectificationItem(models.Model):
         indexes = [models.Index(fields=["state", "deadline"], name="rectification_state_due")]
 
     def __str__(self):
-        return f"{self.school}: {self.description[:30]}"
+        return f"{self.owner_display}: {self.description[:30]}"
+
+    def save(self, *args, **kwargs):
+        if self.county_id is None and self.school_id is not None:
+            self.county_id = self.school.county_id
+        super().save(*args, **kwargs)
+
+    @property
+    def owner_display(self) -> str:
+        """Who must do the work: the school, or the named owner of a meeting decision."""
+        return str(self.school) if self.school_id else self.owner_name
+
+    @property
+    def office_owned(self) -> bool:
+        """No school owns it (a meeting decision): the office records the owner's steps."""
+        return self.school_id is None
 
     # Derived facts ------------------------------------------------------------------------
 
@@ -360,7 +406,7 @@ class RectificationItem(models.Model):
 
     @property
     def is_verification_overdue(self) -> bool:
-        due_on = self.verification_due_on(self.school.county.settings)
+        due_on = self.verification_due_on(self.county.settings)
         return due_on is not None and due_on < timezone.localdate()
 
     def verification_due_on(self, county_settings):
@@ -384,7 +430,8 @@ class RectificationItem(models.Model):
         if user.is_inspector:
             return {Capacity.INSPECTOR}
         if user.is_office:
-            return {Capacity.OFFICE}
+            # An owner without a login (a township, a department): the office acts for them.
+            return {Capacity.OFFICE, Capacity.SCHOOL} if self.office_owned else {Capacity.OFFICE}
         return set()
 
     def allowed_actions(self, user) -> list[str]:
@@ -400,7 +447,7 @@ class RectificationItem(models.Model):
 
     def follow_up_is_due(self) -> bool:
         """The follow-up (CAPA effectiveness) check comes ``follow_up_days`` after closing."""
-        due_on = self.follow_up_due_on(self.school.county.settings)
+        due_on = self.follow_up_due_on(self.county.settings)
         return due_on is not None and timezone.localdate() >= due_on
 
     # Transitions ---------------------------------------------------------------------------
@@ -422,8 +469,10 @@ class RectificationItem(models.Model):
         )
 
     def report_done(self, actor, text: str, photos):
-        """The school reports the fix with evidence: in progress or returned → awaiting check."""
-        if not photos:
+        """The school reports the fix with evidence: in progress or returned → awaiting check.
+
+        Evidence is optional for an owner without a login, whose steps the office records."""
+        if not photos and not self.office_owned:
             raise TransitionError(_("Attach at least one photo as evidence of the fix."))
 
         def change(item):
@@ -504,7 +553,7 @@ class RectificationItem(models.Model):
         new_deadline = None
         if not still_fixed:
             new_deadline = default_deadline(
-                county_settings=self.school.county.settings,
+                county_settings=self.county.settings,
                 severity=self.severity,
                 start=timezone.localdate(),
             )
@@ -515,7 +564,7 @@ class RectificationItem(models.Model):
             if not item.follow_up_is_due():
                 raise TransitionError(
                     _("The follow-up check is due from %(date)s, not before.")
-                    % {"date": item.follow_up_due_on(item.school.county.settings).isoformat()}
+                    % {"date": item.follow_up_due_on(item.county.settings).isoformat()}
                 )
             if still_fixed:
                 item.followed_up_at = timezone.now()
@@ -552,7 +601,7 @@ class RectificationItem(models.Model):
             item = (
                 type(self)
                 .objects.select_for_update(of=("self",))
-                .select_related("school__county__settings")
+                .select_related("county__settings")
                 .get(pk=self.pk)
             )
             # Checked on the locked row: who may act can depend on it (an escalated item).
@@ -790,7 +839,7 @@ class RectificationNotice(models.Model):
     @staticmethod
     def format_number(county, year: int, serial: int) -> str:
         """The document number, e.g. 湟督整〔2026〕15号 (the county's first character + 督整)."""
-        return county.document_number("督整", year, serial)
+        return f"{county.name[:1]}督整〔{year}〕{serial}号"
 
     def acknowledge(self, actor):
         """The school's principal confirms receipt; recorded once."""

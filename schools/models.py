@@ -547,3 +547,30 @@ class SupervisionMatter(models.Model):
 
     def __str__(self):
         return f"{self.number}. {self.name}"
+
+
+class Department(models.Model):
+    """A county department or body that may own a meeting decision (县财政局, 县公安局…)."""
+
+    county = models.ForeignKey(
+        County, verbose_name=_("county"), related_name="departments", on_delete=models.PROTECT
+    )
+    name = models.CharField(_("name"), max_length=100)
+    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=20, blank=True, validators=[validate_phone]
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("county department")
+        verbose_name_plural = _("county departments")
+        ordering = ["county", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "name"], name="department_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
