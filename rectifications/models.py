@@ -790,6 +790,12 @@ class RectificationNotice(models.Model):
             "Each item's deadline when the notice was issued: the printed notice is fixed."
         ),
     )
+    copy_to = models.CharField(
+        _("copied to"),
+        max_length=200,
+        blank=True,
+        help_text=_("The county's copy-to line (抄送) when the notice was issued."),
+    )
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -163,6 +163,16 @@ class CountySettings(models.Model):
         default=90,
         validators=[MinValueValidator(1), MaxValueValidator(730)],
     )
+    notice_copy_to = models.CharField(
+        _("rectification notices are copied to"),
+        max_length=200,
+        blank=True,
+        default="县教育局",
+        help_text=_(
+            "Printed at the foot of each rectification notice as its copy-to line (抄送), e.g. "
+            "the county education bureau and the school's central school. Empty: no such line."
+        ),
+    )
 
     objects = CountySettingsQuerySet.as_manager()
 
