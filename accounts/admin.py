@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Notification, PendingTask, User
+from accounts.models import Notification, PendingTask, SweepRecord, User
 
 
 @admin.register(User)
@@ -53,6 +53,21 @@ class PendingTaskAdmin(admin.ModelAdmin):
     search_fields = ("task_name", "last_error")
     list_filter = ("task_name",)
     readonly_fields = [field.name for field in PendingTask._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SweepRecord)
+class SweepRecordAdmin(admin.ModelAdmin):
+    """When each periodic sweep last ran, read-only."""
+
+    list_display = ("name", "last_run_at", "every")
+    search_fields = ("name",)
+    readonly_fields = ("name", "last_run_at", "every")
 
     def has_add_permission(self, request):
         return False

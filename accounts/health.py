@@ -61,15 +61,43 @@ def _outbox() -> str:
     return "degraded" if stuck else "ok"
 
 
+def _sweeps(redis_state: str) -> tuple[str, dict]:
+    """When each periodic sweep last ran (beat runs them), and whether one is late.
+
+    Without a broker there is no beat ("eager"); with one, a sweep missing for several of its
+    periods, or none recorded at all, means beat or the worker has stopped.
+    """
+    from accounts.models import SweepRecord
+
+    try:
+        records = list(SweepRecord.objects.all())
+    except Exception:
+        logger.exception("healthz: sweep records unreadable")
+        return "degraded", {}
+    now = timezone.now()
+    last_sweep = {record.name: record.last_run_at.isoformat() for record in records}
+    if redis_state == "eager":
+        return "eager", last_sweep
+    late = not records or any(record.is_late(now) for record in records)
+    return ("degraded" if late else "ok"), last_sweep
+
+
+COMPONENTS = ("database", "redis", "celery_worker", "outbox", "beat")
+
+
 def check(*, include_details: bool) -> dict:
     redis_state = _redis()
+    beat_state, last_sweep = _sweeps(redis_state)
     report = {
         "database": _database(),
         "redis": redis_state,
         "celery_worker": _worker(redis_state),
         "outbox": _outbox(),
+        "beat": beat_state,
+        "last_sweep": last_sweep,
     }
-    report["status"] = "ok" if all(v in ("ok", "eager") for v in report.values()) else "degraded"
+    healthy = all(report[name] in ("ok", "eager") for name in COMPONENTS)
+    report["status"] = "ok" if healthy else "degraded"
     if include_details:
         report["details"] = {
             "database_vendor": connection.vendor,

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import VIEW, ScopedQuerySet
@@ -251,3 +251,40 @@ class PendingTask(models.Model):
 
     def __str__(self):
         return f"{self.task_name}{tuple(self.args)}"
+
+
+class SweepRecordQuerySet(models.QuerySet):
+    def touch(self, name: str, *, every: datetime.timedelta, now=None) -> None:
+        """Record that the sweep ``name`` (run by beat every ``every``) has just run."""
+        now = now or timezone.now()
+        if self.filter(name=name).update(last_run_at=now, every=every):
+            return
+        try:
+            with transaction.atomic():
+                self.create(name=name, last_run_at=now, every=every)
+        except IntegrityError:  # another worker recorded it first
+            self.filter(name=name).update(last_run_at=now, every=every)
+
+
+class SweepRecord(models.Model):
+    """When a periodic sweep last ran, one row per sweep: ``/healthz`` shows a stopped beat."""
+
+    # A sweep not seen for this many of its periods counts as stopped.
+    LATE_AFTER_PERIODS = 3
+
+    name = models.CharField(_("sweep"), max_length=50, unique=True)
+    last_run_at = models.DateTimeField(_("last run at"))
+    every = models.DurationField(_("runs every"))
+
+    objects = SweepRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sweep record")
+        verbose_name_plural = _("sweep records")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def is_late(self, now) -> bool:
+        return now - self.last_run_at > self.every * self.LATE_AFTER_PERIODS

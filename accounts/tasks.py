@@ -12,7 +12,8 @@ from celery import current_app, shared_task
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.models import PendingTask
+from accounts.models import PendingTask, SweepRecord
+from dudao.celery import OUTBOX_SWEEP_EVERY
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ def run_pending(pending_id: int) -> bool:
 @shared_task
 def sweep_pending_tasks() -> int:
     """Run the pending tasks the broker did not deliver; returns how many ran."""
+    SweepRecord.objects.touch("outbox", every=OUTBOX_SWEEP_EVERY)
     cutoff = timezone.now() - SWEEP_GRACE
     ids = list(
         PendingTask.objects.due(timezone.now())

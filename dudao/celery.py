@@ -1,5 +1,6 @@
 """The Celery application; tasks are discovered in each app's ``tasks.py``."""
 
+import datetime
 import os
 
 from celery import Celery
@@ -10,6 +11,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dudao.settings")
 app = Celery("dudao")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# How often beat runs the sweeps; each sweep records its run with this period, and /healthz
+# calls beat stopped when a sweep is several periods late.
+OUTBOX_SWEEP_EVERY = datetime.timedelta(minutes=1)
 
 # Daily jobs; each app's entry sits under its own key.
 app.conf.beat_schedule = app.conf.beat_schedule or {}
@@ -24,5 +29,5 @@ app.conf.beat_schedule["visit-draft-reminders"] = {
 # What a request recorded for the worker but the broker never delivered (it was down).
 app.conf.beat_schedule["sweep-pending-tasks"] = {
     "task": "accounts.tasks.sweep_pending_tasks",
-    "schedule": 60.0,
+    "schedule": OUTBOX_SWEEP_EVERY,
 }

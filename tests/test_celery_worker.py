@@ -12,6 +12,7 @@ from celery.contrib.testing.worker import start_worker
 
 from accounts import health
 from accounts.models import Notification, PendingTask
+from accounts.tasks import sweep_pending_tasks
 from tests.celery_broker import broker, wait_until
 from tests.factories_rectifications import make_item
 
@@ -26,18 +27,23 @@ def redis_broker(settings):
 
 
 def test_worker_on_redis_is_seen_by_the_health_check(redis_broker):
-    assert health.check(include_details=False)["celery_worker"] == "degraded"  # none yet
+    report = health.check(include_details=False)
+    assert (report["celery_worker"], report["beat"]) == ("degraded", "degraded")  # none yet
     with start_worker(redis_broker, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        # What beat sends every minute, run by the worker: the sweep records its run.
+        sweep_pending_tasks.delay()
         # The worker answers pings once its control consumer is up: wait for that.
         report = wait_until(
-            lambda: (r := health.check(include_details=False))["celery_worker"] == "ok" and r,
-            what="the worker to answer the health check's ping",
+            lambda: (r := health.check(include_details=False))["status"] == "ok" and r,
+            what="the worker to answer the health check's ping and run the sweep",
         )
+    assert list(report.pop("last_sweep")) == ["outbox"]
     assert report == {
         "database": "ok",
         "redis": "ok",
         "celery_worker": "ok",
         "outbox": "ok",
+        "beat": "ok",
         "status": "ok",
     }
 

@@ -1,10 +1,14 @@
+import datetime
 import os
 
 import pytest
 from django.db import DatabaseError
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import health
+from accounts.models import SweepRecord
+from accounts.tasks import sweep_pending_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +22,8 @@ def test_healthz_reports_parts_without_internals_for_anonymous(client, settings)
         "redis": "eager",
         "celery_worker": "eager",
         "outbox": "ok",
+        "beat": "eager",
+        "last_sweep": {},
         "status": "ok",
     }
 
@@ -51,3 +57,39 @@ def test_healthz_redis_degraded_when_unreachable(client, settings):
 def test_healthz_sees_real_redis_when_configured(client, settings):
     settings.REDIS_URL = os.environ["REDIS_URL"]
     assert client.get(reverse("healthz")).json()["redis"] == "ok"
+
+
+def test_healthz_reports_when_each_sweep_last_ran(client, settings):
+    settings.REDIS_URL = ""
+    sweep_pending_tasks()
+    body = client.get(reverse("healthz")).json()
+    ran_at = datetime.datetime.fromisoformat(body["last_sweep"]["outbox"])
+    assert timezone.now() - ran_at < datetime.timedelta(minutes=1)
+    assert body["beat"] == "eager"  # no broker, no beat to miss
+
+
+def _broker_up(monkeypatch, settings):
+    settings.REDIS_URL = "redis://broker.example:6379/0"
+    monkeypatch.setattr(health, "_redis", lambda: "ok")
+    monkeypatch.setattr(health, "_worker", lambda redis_state: "ok")
+
+
+def test_a_stopped_beat_is_visible(client, settings, monkeypatch):
+    _broker_up(monkeypatch, settings)
+    assert client.get(reverse("healthz")).json()["beat"] == "degraded"  # never ran
+    SweepRecord.objects.touch("reminders", every=datetime.timedelta(minutes=5))
+    body = client.get(reverse("healthz")).json()
+    assert (body["beat"], body["status"]) == ("ok", "ok")
+    # Beat stopped 20 minutes ago: four periods of five minutes without a sweep.
+    SweepRecord.objects.update(last_run_at=timezone.now() - datetime.timedelta(minutes=20))
+    body = client.get(reverse("healthz")).json()
+    assert (body["beat"], body["status"]) == ("degraded", "degraded")
+    assert list(body["last_sweep"]) == ["reminders"]
+
+
+def test_sweep_record_is_one_row_per_name():
+    every = datetime.timedelta(minutes=1)
+    for _run in range(3):
+        SweepRecord.objects.touch("outbox", every=every)
+    SweepRecord.objects.touch("reminders", every=every * 5)
+    assert SweepRecord.objects.count() == 2
