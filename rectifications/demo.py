@@ -310,9 +310,12 @@ class Story:
         """A written notice to each of a few schools with unresolved items; every other signed."""
         if RectificationNotice.objects.filter(county=self.county).exists():
             return 0
+        # A notice never gives a deadline before its own date: only items still in time.
+        in_time = {"state": RectificationState.OPEN, "deadline__gte": self.today}
         with_open_items = (
             School.objects.filter(
-                county=self.county, rectification_items__state=RectificationState.OPEN
+                county=self.county,
+                **{f"rectification_items__{lookup}": value for lookup, value in in_time.items()},
             )
             .distinct()
             .order_by("code")
@@ -323,7 +326,7 @@ class Story:
         schools = [*first, *with_open_items.exclude(pk__in=[s.pk for s in first])[:5]]
         issued = 0
         for index, school in enumerate(schools):
-            items = school.rectification_items.filter(state=RectificationState.OPEN)
+            items = school.rectification_items.filter(**in_time)
             inspectors = self._inspectors_of(school)
             notice = services.issue_notice(
                 school=school, items=items, inspector=inspectors[0], actor=self.office

@@ -22,6 +22,7 @@ from rectifications.models import (
     SourceKind,
     deadline_error,
 )
+from rectifications.services import overdue_on_notice_message
 from schools.models import School, SupervisionMatter, Township
 from visits.imaging import process_photo
 
@@ -458,12 +459,26 @@ class NoticeForm(forms.Form):
     inspector = forms.ModelChoiceField(
         label=_("Responsible inspector"), queryset=Inspector.objects.none(), required=False
     )
+    extend_to = forms.DateField(
+        label=_("New deadline for items past their deadline"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "A notice cannot give a deadline before its own date: chosen items that are past "
+            "their deadline get this one, recorded on each item as an extension."
+        ),
+    )
 
     def __init__(self, *args, school, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.today = timezone.localdate()
         items = RectificationItem.objects.for_user(user, CHANGE).filter(
             school=school, state__in=UNRESOLVED_STATES
         )
+        # Only the office extends deadlines; others leave overdue items off or ask the office.
+        self.may_extend = user.is_office
+        if not (self.may_extend and items.filter(deadline__lt=self.today).exists()):
+            del self.fields["extend_to"]
         self.fields["items"].queryset = items.select_related("matter")
         self.fields["items"].initial = list(
             items.filter(state__in=SCHOOL_MOVE_STATES).values_list("pk", flat=True)
@@ -483,3 +498,23 @@ class NoticeForm(forms.Form):
         self.fields["inspector"].initial = user.inspector_id
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Issue the notice")))
+
+    def clean_extend_to(self):
+        extend_to = self.cleaned_data["extend_to"]
+        if extend_to and (problem := deadline_error(extend_to, self.today)):
+            raise ValidationError(problem)
+        return extend_to
+
+    def clean(self):
+        data = super().clean()
+        overdue = [item for item in data.get("items", ()) if item.deadline < self.today]
+        if overdue and not data.get("extend_to") and "extend_to" not in self.errors:
+            message = overdue_on_notice_message(overdue, self.today)
+            if self.may_extend:
+                self.add_error("extend_to", message)
+            else:
+                self.add_error(
+                    "items",
+                    _("%(problem)s Only the office extends deadlines.") % {"problem": message},
+                )
+        return data

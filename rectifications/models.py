@@ -845,7 +845,7 @@ class RectificationNotice(models.Model):
     @staticmethod
     def format_number(county, year: int, serial: int) -> str:
         """The document number, e.g. 湟督整〔2026〕15号 (the county's first character + 督整)."""
-        return f"{county.name[:1]}督整〔{year}〕{serial}号"
+        return county.document_number("督整", year, serial)
 
     def acknowledge(self, actor):
         """The school's principal confirms receipt; recorded once."""

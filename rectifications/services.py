@@ -5,6 +5,7 @@ import datetime
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.outbox import send_later
 from rectifications.models import (
@@ -15,6 +16,7 @@ from rectifications.models import (
     RectificationNotice,
     RectificationState,
     Severity,
+    TransitionError,
 )
 
 DEADLINE_FIELD_BY_SEVERITY = {
@@ -68,6 +70,21 @@ def open_item(
     return item
 
 
+def overdue_on_notice_message(items, today: datetime.date) -> str:
+    """Why items past their deadline cannot go on a notice dated ``today`` as they are."""
+    return _(
+        "A notice cannot set a deadline before its own date (%(today)s), and these items are "
+        "past theirs: %(items)s. Give them a new deadline, or leave them off the notice."
+    ) % {
+        "today": today.isoformat(),
+        "items": _("; ").join(
+            _("%(problem)s (deadline %(deadline)s)")
+            % {"problem": item.description[:30], "deadline": item.deadline.isoformat()}
+            for item in items
+        ),
+    }
+
+
 def announce(event: RectificationEvent) -> None:
     """Tell the people concerned about a step, once the transaction that made it has committed."""
     from rectifications.tasks import notify_event
@@ -76,13 +93,29 @@ def announce(event: RectificationEvent) -> None:
 
 
 @transaction.atomic
-def issue_notice(*, school, items, inspector, actor) -> RectificationNotice:
-    """Number and record a rectification notice (整改通知书) for some of a school's items."""
+def issue_notice(*, school, items, inspector, actor, extend_to=None) -> RectificationNotice:
+    """Number and record a rectification notice (整改通知书) for some of a school's items.
+
+    A notice never sets a deadline before its own date: items already past their deadline get
+    ``extend_to`` (the office extends them, recorded on each item) or the notice is refused with
+    a ``TransitionError``.
+    """
     from schools.models import County
 
     # Serialise numbering per county: the county row is the lock, the unique constraint the net.
-    county = County.objects.select_for_update().get(pk=school.county_id)
-    year = timezone.localdate().year
+    county = (
+        County.objects.select_for_update(of=("self",))
+        .select_related("settings")
+        .get(pk=school.county_id)
+    )
+    today = timezone.localdate()
+    items = list(items)
+    overdue = [item for item in items if item.deadline < today]
+    if overdue and extend_to is None:
+        raise TransitionError(overdue_on_notice_message(overdue, today))
+    for item in overdue:
+        item.extend_deadline(actor, extend_to, _("New deadline given with a rectification notice."))
+    year = today.year
     last = (
         RectificationNotice.objects.filter(county=county, year=year).aggregate(Max("serial"))[
             "serial__max"
@@ -97,8 +130,9 @@ def issue_notice(*, school, items, inspector, actor) -> RectificationNotice:
         school=school,
         inspector=inspector,
         issued_by=actor,
-        # The printed notice is a fixed document: later extensions do not change it.
+        # The printed notice is a fixed document: later extensions and settings do not change it.
         item_deadlines={str(item.pk): item.deadline.isoformat() for item in items},
+        copy_to=county.settings.notice_copy_to,
     )
     notice.items.set(items)
     from rectifications.tasks import notify_notice

@@ -357,14 +357,19 @@ def notice_create(request, school_pk):
     school = get_object_or_404(School.objects.for_user(request.user, CHANGE), pk=school_pk)
     form = NoticeForm(request.POST or None, school=school, user=request.user)
     if form.is_valid():
-        notice = services.issue_notice(
-            school=school,
-            items=form.cleaned_data["items"],
-            inspector=form.cleaned_data["inspector"],
-            actor=request.user,
-        )
-        messages.success(request, _("Notice %(number)s issued.") % {"number": notice.number})
-        return redirect("rectifications:notice", pk=notice.pk)
+        try:
+            notice = services.issue_notice(
+                school=school,
+                items=form.cleaned_data["items"],
+                inspector=form.cleaned_data["inspector"],
+                actor=request.user,
+                extend_to=form.cleaned_data.get("extend_to"),
+            )
+        except TransitionError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Notice %(number)s issued.") % {"number": notice.number})
+            return redirect("rectifications:notice", pk=notice.pk)
     return render(request, "rectifications/notice_form.html", {"form": form, "school": school})
 
 
@@ -381,7 +386,13 @@ def notice_detail(request, pk):
     return render(
         request,
         "rectifications/notice.html",
-        {"notice": notice, "items": items, "intro": notice.intro(items)},
+        {
+            "notice": notice,
+            "items": items,
+            "intro": notice.intro(items),
+            # "请于…前将整改情况书面报送…": by the latest deadline on the notice.
+            "report_by": max((item.notice_deadline for item in items), default=None),
+        },
     )
 
 

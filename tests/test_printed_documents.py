@@ -113,7 +113,7 @@ def test_the_printed_record_and_the_visit_page_show_the_number_and_chinese_dates
     assert "2027年1月9日" in printed
     assert "2027-01-09" not in printed and f"{arrived:%Y-%m-%d}" not in printed
     page = client.get(reverse("visits:visit_detail", args=[visit.pk])).content.decode()
-    assert visit.record_number in page
+    assert f"编号：{visit.record_number}" in page
 
 
 def test_a_draft_prints_without_a_number(client, personas):
