@@ -10,3 +10,6 @@ class CommitteeMemberAdmin(admin.ModelAdmin):
     list_filter = ("role", "county")
     list_select_related = ("county", "user")
     raw_id_fields = ("user",)
+
+# The notices part (work notices, calendar feeds, reminders) keeps its admin apart.
+from meetings import notice_admin  # noqa: E402, F401

@@ -601,3 +601,285 @@ class Decision(models.Model):
             DecisionOwner.DEPARTMENT: self.department,
             DecisionOwner.USER: self.owner_user,
         }[self.owner_kind]
+
+
+# --- Work notices (工作通知) -------------------------------------------------------------------
+# Appended by the notices part; meetings above are the meetings part's.
+
+
+class ReplyKind(models.TextChoices):
+    NONE = "", _("No reply needed")
+    TEXT = "text", _("A written reply")
+    FILE = "file", _("A file back (e.g. a filled-in form)")
+
+
+class NoticeQuerySet(ScopedQuerySet):
+    """The office sees and changes its county's notices; everyone else reads the notices sent
+    to them, until the office withdraws one."""
+
+    def scope_for_role(self, user, action: str):
+        if user.is_office:
+            return self
+        if action != VIEW:
+            return self.none()
+        received = NoticeRecipient.objects.filter(notice=OuterRef("pk"), user=user)
+        return self.filter(Exists(received), withdrawn_at__isnull=True)
+
+
+class Notice(models.Model):
+    """A work notice (工作通知) the office sends to chosen people, with files.
+
+    Each recipient's first reading is recorded (``NoticeRecipient``); a notice may ask for a
+    written reply or a file back (a filled-in form) by a date. A withdrawn notice disappears for
+    its recipients and stays, marked, for the office.
+    """
+
+    county = models.ForeignKey(
+        "schools.County",
+        verbose_name=_("county"),
+        related_name="work_notices",
+        on_delete=models.PROTECT,
+    )
+    title = models.CharField(_("title"), max_length=100)
+    body = models.TextField(_("text"))
+    reply_kind = models.CharField(
+        _("reply asked for"), max_length=8, choices=ReplyKind.choices, blank=True, default=""
+    )
+    reply_due_on = models.DateField(_("reply due on"), null=True, blank=True)
+    audience = models.JSONField(
+        _("sent to"),
+        default=dict,
+        blank=True,
+        help_text=_("The groups and people chosen when sending (meetings.recipients)."),
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        related_name="sent_notices",
+        on_delete=models.PROTECT,
+    )
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("work notice")
+        verbose_name_plural = _("work notices")
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="notice_reply_has_due_date",
+                condition=Q(reply_kind="", reply_due_on__isnull=True)
+                | (~Q(reply_kind="") & Q(reply_due_on__isnull=False)),
+            ),
+        ]
+        indexes = [models.Index(fields=["county", "sent_at"], name="notice_county_sent")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def asks_reply(self) -> bool:
+        return self.reply_kind != ReplyKind.NONE
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+def notice_file_path(instance, filename: str) -> str:
+    """An unguessable name: notice files are served only through a permission-checked view."""
+    return f"notices/{uuid.uuid4().hex}.{instance.kind}"
+
+
+class NoticeFile(models.Model):
+    """A file sent with a notice, recognised by its bytes; always downloaded, never inline."""
+
+    notice = models.ForeignKey(
+        Notice, verbose_name=_("work notice"), related_name="files", on_delete=models.CASCADE
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=DocumentKind.choices)
+    file = models.FileField(_("file"), upload_to=notice_file_path, max_length=200)
+    original_name = models.CharField(_("original file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size in bytes"))
+
+    class Meta:
+        verbose_name = _("notice file")
+        verbose_name_plural = _("notice files")
+        ordering = ["notice", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class NoticeRecipient(models.Model):
+    """One person a notice was sent to, and when they first opened it."""
+
+    notice = models.ForeignKey(
+        Notice, verbose_name=_("work notice"), related_name="recipients", on_delete=models.CASCADE
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        related_name="notice_receipts",
+        on_delete=models.PROTECT,
+    )
+    read_at = models.DateTimeField(_("first read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice recipient")
+        verbose_name_plural = _("notice recipients")
+        ordering = ["notice", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "user"], name="notice_recipient_once"),
+        ]
+        indexes = [models.Index(fields=["user", "read_at"], name="notice_recipient_unread")]
+
+    def __str__(self):
+        return f"{self.notice} → {self.user}"
+
+
+def reply_file_path(instance, filename: str) -> str:
+    return f"notice-replies/{uuid.uuid4().hex}.{instance.file_kind}"
+
+
+class NoticeReply(models.Model):
+    """A recipient's reply to a notice that asks for one: text, a file, or both. Sending again
+    replaces it; ``replied_at`` is the last time."""
+
+    recipient = models.OneToOneField(
+        NoticeRecipient,
+        verbose_name=_("recipient"),
+        related_name="reply",
+        on_delete=models.CASCADE,
+    )
+    text = models.TextField(_("reply"), blank=True)
+    file = models.FileField(_("file"), upload_to=reply_file_path, max_length=200, blank=True)
+    file_kind = models.CharField(
+        _("file kind"), max_length=8, choices=DocumentKind.choices, blank=True
+    )
+    original_name = models.CharField(_("original file name"), max_length=200, blank=True)
+    replied_at = models.DateTimeField(_("replied at"))
+
+    class Meta:
+        verbose_name = _("notice reply")
+        verbose_name_plural = _("notice replies")
+        ordering = ["replied_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="notice_reply_not_empty", condition=~Q(text="") | ~Q(file="")
+            ),
+            models.CheckConstraint(
+                name="notice_reply_file_has_kind",
+                condition=Q(file="", file_kind="") | (~Q(file="") & ~Q(file_kind="")),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient}: {self.replied_at:%Y-%m-%d}"
+
+
+# --- Calendar feeds --------------------------------------------------------------------------
+
+
+class CalendarFeed(models.Model):
+    """A user's private iCalendar feed: only the SHA-256 of its secret token is kept, so the
+    address is shown once, when made; a reset makes a new one and the old stops working."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        related_name="calendar_feed",
+        on_delete=models.CASCADE,
+    )
+    token_sha256 = models.CharField(_("token hash"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"))
+    last_fetched_at = models.DateTimeField(_("last fetched at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self):
+        return str(self.user)
+
+
+# --- Reminders the worker's sweep sends ------------------------------------------------------
+
+
+class ReminderKind(models.TextChoices):
+    MEETING_CHANGED = "meeting_changed", _("Meeting invitation, move or cancellation")
+    MEETING_SOON = "meeting_soon", _("Meeting soon")
+    MINUTES_MISSING = "minutes_missing", _("Minutes not filed")
+    NOTICE_DUE = "notice_due", _("Notice unread or reply missing before its due date")
+    NOTICE_UNREAD = "notice_unread", _("Notice unread (reminded by the office)")
+    VISITS_DUE = "visits_due", _("Schools still due a visit this month")
+
+
+class ReminderOutcome(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENT = "sent", _("Sent")
+    STALE = "stale", _("No longer useful, not sent")
+
+
+class Reminder(models.Model):
+    """One reminder to one person about one occasion, claimed by inserting this row before it
+    is sent: the unique (user, occasion) makes two sweeps, two workers or a retried task send
+    it once. Claimed too late to help (the meeting has begun), it is kept as stale, unsent.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        related_name="reminders",
+        on_delete=models.CASCADE,
+    )
+    occasion = models.CharField(
+        _("occasion"),
+        max_length=120,
+        help_text=_(
+            "What it reminds of, e.g. a meeting's reminder 3 days before; also the key "
+            "of the notification it becomes."
+        ),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ReminderKind.choices)
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("meeting"),
+        related_name="reminders",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+    )
+    notice = models.ForeignKey(
+        Notice,
+        verbose_name=_("work notice"),
+        related_name="reminders",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+    )
+    useful_until = models.DateTimeField(_("useful until"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"))
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=8,
+        choices=ReminderOutcome.choices,
+        default=ReminderOutcome.PENDING,
+    )
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-claimed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "occasion"], name="reminder_claim_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.occasion} → {self.user}"
+
+    def is_useful(self, now) -> bool:
+        return self.useful_until is None or now < self.useful_until
