@@ -163,6 +163,32 @@ class CountySettings(models.Model):
         default=90,
         validators=[MinValueValidator(1), MaxValueValidator(730)],
     )
+    # Meetings, work notices and the monthly duty: when the worker's sweep reminds
+    meeting_first_reminder_days = models.PositiveSmallIntegerField(
+        _("first meeting reminder (days before)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
+    meeting_second_reminder_days = models.PositiveSmallIntegerField(
+        _("second meeting reminder (days before)"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
+    minutes_reminder_days = models.PositiveSmallIntegerField(
+        _("remind the office of unfiled minutes after (days)"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
+    notice_reminder_days = models.PositiveSmallIntegerField(
+        _("remind of unread notices and missing replies (days before due)"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
+    visit_duty_reminder_days = models.PositiveSmallIntegerField(
+        _("remind inspectors of schools still due a visit (days before month end)"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
     notice_copy_to = models.CharField(
         _("rectification notices are copied to"),
         max_length=200,
@@ -189,6 +215,13 @@ class CountySettings(models.Model):
         Here, not on the form, so the settings page and the admin apply the same rules.
         """
         errors = {}
+        first, second = self.meeting_first_reminder_days, self.meeting_second_reminder_days
+        if first is not None and second is not None and second >= first:
+            errors["meeting_second_reminder_days"] = ValidationError(
+                _("The second reminder comes after the first: fewer than %(days)d days before."),
+                code="reminder_order",
+                params={"days": first},
+            )
         general, serious, major = (
             self.deadline_days_general,
             self.deadline_days_serious,
