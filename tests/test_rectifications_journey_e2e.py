@@ -45,9 +45,8 @@ def test_problem_from_a_visit_is_fixed_returned_fixed_again_and_closed(
     row = page.locator(".list-group-item", has_text=school.name)
     with page.expect_navigation():
         row.get_by_role("button", name="开始督导").click()
-    page.get_by_label("校园巡视").click()
-    page.get_by_label("6. 校园及周边安全").click()
-    page.locator("#id_matters-5-judgement").select_option(label="存在问题")
+    page.locator("#div_id_methods").get_by_text("校园巡视", exact=True).click()
+    page.locator(".matter-note", has_text="6. 校园及周边安全").get_by_text("存在问题").click()
     page.locator("#id_matters-5-observation").fill("二楼消防通道堆放桌椅")
     page.locator("#id_feedback_to_school").fill("已现场反馈，请立即清理消防通道。")
     page.locator("#add-problem").click()

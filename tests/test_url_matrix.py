@@ -157,6 +157,9 @@ CASES: dict[str, Case | None] = {
         kwargs=lambda p: {"pk": visits.matrix_draft_visit(p).pk},
         method="post",
     ),
+    "visits:co_inspector_search": Case(
+        DRAFT_AUTHORS, kwargs=lambda p: {"pk": visits.matrix_draft_visit(p).pk}
+    ),
     # The inspector discards the draft first; who else may is in test_visits_permissions.
     "visits:visit_discard": Case(
         frozenset({"inspector"}),

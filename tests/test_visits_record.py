@@ -46,7 +46,6 @@ def record_data(personas, visit, **overrides) -> dict:
         "departed_at": "",
         "methods": [VisitMethod.CAMPUS_TOUR, VisitMethod.DOCUMENT_REVIEW],
         "highlights": "课后服务丰富",
-        "problems_text": "消防通道堆物",
         "suggestions": "加强安全检查",
         "feedback_to_school": "已现场反馈，请按期整改。",
         "matters-TOTAL_FORMS": "8",
@@ -61,7 +60,6 @@ def record_data(personas, visit, **overrides) -> dict:
     }
     for index, matter in enumerate(matters(personas)):
         data[f"matters-{index}-matter"] = matter.pk
-    data["matters-5-looked_at"] = "on"
     data["matters-5-judgement"] = "problem"
     data["matters-5-observation"] = "二楼通道堆放桌椅"
     data.update(overrides)
@@ -113,11 +111,12 @@ def test_autosave_never_blanks_required_fields_and_skips_invalid_ones(
     assert draft.departed_at is None  # before the arrival: not taken
 
 
-def test_a_matter_with_notes_counts_as_looked_at(inspector_client, personas, draft):
+def test_a_matter_with_a_judgement_counts_as_looked_at(inspector_client, personas, draft):
     data = record_data(personas, draft)
-    del data["matters-5-looked_at"]
+    del data["matters-5-observation"]
     inspector_client.post(reverse("visits:visit_autosave", args=[draft.pk]), data)
-    assert draft.matter_notes.get().looked_at
+    note = draft.matter_notes.get()
+    assert note.looked_at and note.judgement == "problem"
 
 
 def test_autosave_of_a_submitted_visit_answers_409(inspector_client, personas):
@@ -230,7 +229,7 @@ def test_submission_needs_a_judgement_and_at_least_one_matter(inspector_client, 
     response = post_edit(inspector_client, draft, data, "submit")
     assert response.context["notes_formset"].forms[5].errors["judgement"]
 
-    for key in ("matters-5-looked_at", "matters-5-judgement", "matters-5-observation"):
+    for key in ("matters-5-judgement", "matters-5-observation"):
         data.pop(key, None)
     response = post_edit(inspector_client, draft, data, "submit")
     assert response.context["notes_formset"].non_form_errors()

@@ -7,16 +7,17 @@ typed, and strictly on submission (what a finished record needs).
 import datetime
 import re
 
-from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
 from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from dudao.layout import LinkButton
-from inspectors.models import Inspector, InspectorStatus
+from inspectors.models import Assignment, Inspector, InspectorStatus
 from rectifications.models import Severity, deadline_error
 from schools.models import School, SupervisionMatter, Township
 from visits.models import (
@@ -42,6 +43,39 @@ def datetime_input():
 
 def date_input():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+# Crispy field templates for a phone: every choice is a button of at least 44 x 44 px.
+TOGGLE_CHIPS = "visits/fields/toggle_chips.html"
+JUDGEMENT_BUTTONS = "visits/fields/judgement.html"
+TOGGLE_CHECK = "visits/fields/toggle_check.html"
+CO_INSPECTOR_PICKER = "visits/fields/co_inspectors.html"
+REQUIRED_ON_SUBMIT = "required-on-submit"  # marked with an asterisk (visits.css)
+CO_INSPECTOR_MATCHES = 20
+
+
+def co_inspector_candidates(visit: Visit):
+    """Who may come along on ``visit``: the county's active inspectors but its own, the
+    school's own inspectors first."""
+    own = Assignment.objects.filter(
+        inspector=OuterRef("pk"), school_id=visit.school_id, ended_on__isnull=True
+    )
+    return (
+        Inspector.objects.filter(county_id=visit.school.county_id, status=InspectorStatus.ACTIVE)
+        .exclude(pk=visit.inspector_id)
+        .annotate(of_school=Exists(own))
+        .order_by("-of_school", "name", "pk")
+    )
+
+
+def co_inspector_matches(candidates, query: str):
+    """Candidates whose name or employer contains ``query``, at most a screenful."""
+    query = query.replace("\x00", "").strip()[:50]
+    if not query:
+        return candidates.none()
+    return candidates.filter(Q(name__icontains=query) | Q(employer__icontains=query))[
+        :CO_INSPECTOR_MATCHES
+    ]
 
 
 def inline_helper(layout: Layout) -> FormHelper:
@@ -108,16 +142,31 @@ class VisitForm(forms.ModelForm):
             "problems_text": forms.Textarea(attrs={"rows": TEXT_ROWS}),
             "suggestions": forms.Textarea(attrs={"rows": TEXT_ROWS}),
             "feedback_to_school": forms.Textarea(attrs={"rows": TEXT_ROWS}),
-            "co_inspectors": forms.SelectMultiple(attrs={"size": 4}),
+            "co_inspectors": forms.CheckboxSelectMultiple,
+        }
+        labels = {
+            "problems_text": _("Problems noted as free text (no rectification item)"),
         }
         help_texts = {
-            "co_inspectors": _("Inspectors who came along, if any."),
+            "co_inspectors": _(
+                "The school's own inspectors are listed; find anyone else of the county by name."
+            ),
+            "suggestions": _(
+                "General advice to the school. Only the problems to rectify above become "
+                "rectification items."
+            ),
+            "problems_text": _(
+                "This text creates no rectification item: add each problem the school must fix "
+                "as a problem to rectify above."
+            ),
             "feedback_to_school": _(
                 "What you told the school on the spot; the principal reads it."
             ),
         }
 
-    def __init__(self, *args, visit: Visit, user, strict: bool = False, **kwargs):
+    def __init__(
+        self, *args, visit: Visit, user, strict: bool = False, co_search: str = "", **kwargs
+    ):
         super().__init__(*args, instance=visit, **kwargs)
         self.strict = strict
         county_id = visit.school.county_id
@@ -127,10 +176,16 @@ class VisitForm(forms.ModelForm):
             self.fields["inspector"].label = _("Inspector (whom the record is for)")
         else:
             del self.fields["inspector"]
-        self.fields["co_inspectors"].queryset = inspectors.exclude(pk=visit.inspector_id)
+        if not visit.problems_text:
+            # Problems go into the problem rows, which become rectification items; the free
+            # text box stays only on drafts that already hold such text.
+            del self.fields["problems_text"]
+        self._set_up_co_inspectors(visit, co_search)
         self.fields["kind"].choices = kinds_for(visit.inspector)
         for name, field in self.fields.items():
             field.required = strict and name in self.REQUIRED_ON_SUBMIT
+            if name in self.REQUIRED_ON_SUBMIT:
+                field.widget.attrs["aria-required"] = "true"
         self.fields["methods"].error_messages["required"] = _("Tick at least one method.")
         self.fields["feedback_to_school"].error_messages["required"] = _(
             "Write the feedback given to the school."
@@ -151,8 +206,8 @@ class VisitForm(forms.ModelForm):
                         Div("departed_at", css_class="col-12 col-sm-6"),
                         css_class="row g-2",
                     ),
-                    InlineCheckboxes("methods"),
-                    "co_inspectors",
+                    Field("methods", template=TOGGLE_CHIPS, wrapper_class=REQUIRED_ON_SUBMIT),
+                    Field("co_inspectors", template=CO_INSPECTOR_PICKER),
                 ),
             )
         )
@@ -161,12 +216,29 @@ class VisitForm(forms.ModelForm):
                 Fieldset(
                     _("Summary and feedback"),
                     "highlights",
-                    "problems_text",
+                    *(["problems_text"] if "problems_text" in self.fields else []),
                     "suggestions",
-                    "feedback_to_school",
+                    Field("feedback_to_school", wrapper_class=REQUIRED_ON_SUBMIT),
                 )
             )
         )
+
+    def _set_up_co_inspectors(self, visit: Visit, co_search: str) -> None:
+        """Any active inspector of the county may be chosen; the page lists the school's own,
+        those already chosen and those found by ``co_search`` (never the whole county)."""
+        field = self.fields["co_inspectors"]
+        candidates = co_inspector_candidates(visit)
+        field.queryset = candidates
+        chosen = [
+            str(getattr(value, "pk", value)) for value in (self["co_inspectors"].value() or [])
+        ]
+        chosen = [value for value in chosen if value.isascii() and value.isdigit()]
+        found = list(co_inspector_matches(candidates, co_search).values_list("pk", flat=True))
+        shown = candidates.filter(Q(of_school=True) | Q(pk__in=[*chosen, *found]))
+        field.widget.choices = [(inspector.pk, inspector.name) for inspector in shown]
+        self.co_search = co_search
+        self.co_found = len(found)
+        self.co_search_url = reverse("visits:co_inspector_search", args=[visit.pk])
 
     def clean_arrived_at(self):
         arrived = self.cleaned_data["arrived_at"]
@@ -215,19 +287,20 @@ class VisitForm(forms.ModelForm):
 
 
 class MatterNoteForm(forms.Form):
-    """One supervision matter: looked at or not, what was seen, a judgement."""
+    """One supervision matter: a judgement in one tap (which makes it looked at), and what was
+    seen. ``cleaned_data["looked_at"]`` says whether anything was noted."""
 
     matter = forms.ModelChoiceField(SupervisionMatter.objects.none(), widget=forms.HiddenInput)
-    looked_at = forms.BooleanField(required=False)
     judgement = forms.ChoiceField(
         label=capfirst(_("judgement")),
-        choices=[("", "—")] + list(Judgement.choices),
+        choices=[("", _("Not looked at"))] + list(Judgement.choices),
         required=False,
+        widget=forms.RadioSelect,
     )
     observation = forms.CharField(
         label=capfirst(_("what was seen")),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("What was seen (optional)")}),
     )
 
     def __init__(self, *args, matters, matter=None, strict: bool = False, **kwargs):
@@ -235,11 +308,12 @@ class MatterNoteForm(forms.Form):
         self.strict = strict
         self.matter_object = matter
         self.fields["matter"].queryset = matters
-        self.fields["looked_at"].label = str(matter) if matter else _("looked at")
+        if matter:
+            self.fields["judgement"].label = str(matter)
 
     def clean(self):
         cleaned = super().clean()
-        noted = cleaned.get("looked_at") or cleaned.get("observation") or cleaned.get("judgement")
+        noted = cleaned.get("observation") or cleaned.get("judgement")
         cleaned["looked_at"] = bool(noted)
         if self.strict and noted and not cleaned.get("judgement"):
             self.add_error("judgement", _("Give a judgement for a matter you looked at."))
@@ -260,7 +334,6 @@ class BaseMatterNoteFormSet(forms.BaseFormSet):
             initial.append(
                 {
                     "matter": matter.pk,
-                    "looked_at": bool(note and note.looked_at),
                     "observation": note.observation if note else "",
                     "judgement": note.judgement if note else "",
                 }
@@ -275,7 +348,7 @@ class BaseMatterNoteFormSet(forms.BaseFormSet):
         if not self.strict or any(self.errors):
             return
         if not any(form.cleaned_data.get("looked_at") for form in self.forms):
-            raise forms.ValidationError(_("Record at least one supervision matter you looked at."))
+            raise forms.ValidationError(_("Judge at least one supervision matter you looked at."))
 
 
 MatterNoteFormSet = forms.formset_factory(
@@ -362,27 +435,23 @@ ProblemFormSet = forms.formset_factory(
 MATTER_NOTE_HELPER = inline_helper(
     Layout(
         "matter",
-        Field("looked_at", wrapper_class="fw-semibold matter-looked-at"),
-        Div(
-            Div("judgement", css_class="col-12 col-sm-5"),
-            Div("observation", css_class="col-12 col-sm-7"),
-            css_class="row g-2 matter-details mt-1",
-        ),
+        Field("judgement", template=JUDGEMENT_BUTTONS),
+        Div("observation", css_class="matter-details"),
     )
 )
 
 PROBLEM_HELPER = inline_helper(
     Layout(
         Div(
-            Div("matter", css_class="col-12 col-sm-8"),
+            Div(Field("matter", wrapper_class=REQUIRED_ON_SUBMIT), css_class="col-12 col-sm-8"),
             Div("severity", css_class="col-12 col-sm-4"),
             css_class="row g-2",
         ),
-        "description",
+        Field("description", wrapper_class=REQUIRED_ON_SUBMIT),
         "required_change",
         Div(
             Div("deadline", css_class="col-12 col-sm-6"),
-            Div("DELETE", css_class="col-12 col-sm-6 pt-sm-4"),
+            Div(Field("DELETE", template=TOGGLE_CHECK), css_class="col-12 col-sm-6 pt-sm-4"),
             css_class="row g-2",
         ),
     )

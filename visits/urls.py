@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.visit_edit, name="visit_edit"),
     path("<int:pk>/autosave/", views.visit_autosave, name="visit_autosave"),
     path("<int:pk>/check-in/", views.check_in, name="check_in"),
+    path("<int:pk>/co-inspectors/", views.co_inspector_search, name="co_inspector_search"),
     path("<int:pk>/discard/", views.visit_discard, name="visit_discard"),
     path("<int:pk>/print/", views.visit_print, name="visit_print"),
     path("<int:pk>/read/", views.visit_read, name="visit_read"),

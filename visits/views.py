@@ -16,7 +16,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -36,6 +36,8 @@ from visits.forms import (
     StartVisitForm,
     VisitFilterForm,
     VisitForm,
+    co_inspector_candidates,
+    co_inspector_matches,
 )
 from visits.imaging import too_big_message
 from visits.models import SHANGHAI, Visit, VisitPhoto
@@ -191,7 +193,7 @@ def visit_start(request, school_pk: int):
 # --- the record form ------------------------------------------------------------------------
 
 
-def _record_forms(visit: Visit, user, data=None, *, strict: bool = False):
+def _record_forms(visit: Visit, user, data=None, *, strict: bool = False, co_search: str = ""):
     matters = matters_for(visit)
     visit_day = timezone.localtime(visit.arrived_at, SHANGHAI).date()
     problems_initial = None
@@ -206,7 +208,7 @@ def _record_forms(visit: Visit, user, data=None, *, strict: bool = False):
             }
             for problem in visit.problems.all()
         ]
-    form = VisitForm(data, visit=visit, user=user, strict=strict)
+    form = VisitForm(data, visit=visit, user=user, strict=strict, co_search=co_search)
     notes = MatterNoteFormSet(
         data,
         prefix="matters",
@@ -247,6 +249,9 @@ def visit_edit(request, pk: int):
         except VisitNotEditable:
             messages.error(request, _("This visit has already been submitted."))
             return redirect("visits:visit_detail", visit.pk)
+        if request.POST.get("action") == "find_co_inspectors":  # the picker without JavaScript
+            found = urlencode({"co": request.POST.get("co_search", "")[:50]})
+            return redirect(f"{reverse('visits:visit_edit', args=[visit.pk])}?{found}")
         if request.POST.get("action") != "submit":
             messages.success(request, _("The draft is saved."))
             return redirect("visits:visit_edit", visit.pk)
@@ -268,7 +273,7 @@ def visit_edit(request, pk: int):
                 ),
             )
     else:
-        forms = _record_forms(visit, user)
+        forms = _record_forms(visit, user, co_search=request.GET.get("co", ""))
     form, notes, problems = forms
     return render(
         request,
@@ -304,6 +309,16 @@ def visit_autosave(request, pk: int):
     except VisitNotEditable:
         return _not_draft_json()
     return JsonResponse({"ok": True, "saved_at": timezone.localtime(visit.updated_at).isoformat()})
+
+
+@login_required
+def co_inspector_search(request, pk: int):
+    """Inspectors of the county found by name for the co-inspector picker (JSON)."""
+    visit = _editable_visit(request, pk)
+    found = co_inspector_matches(co_inspector_candidates(visit), request.GET.get("q", ""))
+    return JsonResponse(
+        {"results": [{"id": inspector.pk, "name": inspector.name} for inspector in found]}
+    )
 
 
 def _client_time(value):
@@ -501,9 +516,17 @@ def visit_detail(request, pk: int):
     context = _record_context(visit)
     is_principal = visit.is_school_principal(user)
     can_edit = visit.can_edit(user)
+    from rectifications.models import RectificationItem  # rectifications builds on visits
+
     context.update(
         can_edit=can_edit,
         is_principal=is_principal,
+        # Items the reader may open: a co-inspector from elsewhere may not see the school's.
+        visible_items=set(
+            RectificationItem.objects.for_user(user)
+            .filter(visit=visit)
+            .values_list("pk", flat=True)
+        ),
         events=visit.events.select_related("actor"),
         reply_form=ReplyForm(action=reverse("visits:visit_reply", args=[visit.pk]))
         if is_principal and not visit.principal_reply

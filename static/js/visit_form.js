@@ -353,10 +353,11 @@
         .map((select) => select.value)
         .filter(Boolean)
     );
-    const judged = Array.from(form.querySelectorAll("select[name^='matters-'][name$='-judgement']"))
-      .filter((select) => select.value === "problem")
-      .map((select) => {
-        const prefix = select.name.replace(/-judgement$/, "");
+    const judged = Array.from(
+      form.querySelectorAll("input[name^='matters-'][name$='-judgement'][value='problem']:checked")
+    )
+      .map((radio) => {
+        const prefix = radio.name.replace(/-judgement$/, "");
         return {
           matter: form.querySelector(`[name='${prefix}-matter']`)?.value,
           observation: form.querySelector(`[name='${prefix}-observation']`)?.value || "",
@@ -389,6 +390,106 @@
         field.focus();
       }
       saveSoon();
+    });
+  }
+
+  // ---- Judgements: "the rest are normal" once a matter is judged ----
+
+  const restBar = document.getElementById("rest-normal-bar");
+  const restButton = document.getElementById("rest-normal");
+  const judgementGroups = () =>
+    Array.from(form.querySelectorAll(".judgement-buttons")).map((group) =>
+      Array.from(group.querySelectorAll("input[type=radio]"))
+    );
+  const unjudged = (radios) => radios.some((radio) => radio.value === "" && radio.checked);
+
+  function showRestNormal() {
+    if (!restBar) {
+      return;
+    }
+    const groups = judgementGroups();
+    const open = groups.filter(unjudged).length;
+    restBar.hidden = !(open > 0 && open < groups.length);
+  }
+
+  if (restBar && restButton) {
+    restButton.addEventListener("click", () => {
+      for (const radios of judgementGroups().filter(unjudged)) {
+        const normal = radios.find((radio) => radio.value === restButton.dataset.value);
+        if (normal) {
+          normal.checked = true;
+          normal.dispatchEvent(new Event("change", { bubbles: true }));
+        }
+      }
+      showRestNormal();
+    });
+    form.addEventListener("change", (event) => {
+      if (event.target.type === "radio") {
+        showRestNormal();
+      }
+    });
+    showRestNormal();
+  }
+
+  // ---- Co-inspectors: find others of the county by name, in place ----
+
+  const coSearch = document.getElementById("co-search");
+  const coButton = document.getElementById("co-search-button");
+  const coChips = document.getElementById("co-inspector-chips");
+  const coStatus = document.getElementById("co-search-status");
+
+  function addCoInspectorChip(inspector) {
+    const value = String(inspector.id);
+    const name = coChips.dataset.name;
+    if (coChips.querySelector(`input[value="${CSS.escape(value)}"]`)) {
+      return;
+    }
+    const input = document.createElement("input");
+    input.type = "checkbox";
+    input.className = "btn-check";
+    input.autocomplete = "off";
+    input.name = name;
+    input.value = value;
+    input.id = `co-inspector-${value}`;
+    const label = document.createElement("label");
+    label.className = "btn btn-outline-primary";
+    label.htmlFor = input.id;
+    label.textContent = inspector.name;
+    coChips.append(input, label);
+  }
+
+  async function findCoInspectors() {
+    const query = coSearch.value.trim();
+    if (!query) {
+      return;
+    }
+    try {
+      const url = `${coSearch.dataset.url}?${new URLSearchParams({ q: query })}`;
+      const response = await fetch(url, {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      });
+      const answer = response.ok ? await response.json() : { results: [] };
+      answer.results.forEach(addCoInspectorChip);
+      const names = answer.results.map((inspector) => inspector.name).join("、");
+      coStatus.textContent = names
+        ? coSearch.dataset.msgFound.replace("{names}", names)
+        : coSearch.dataset.msgNone;
+    } catch (error) {
+      coStatus.textContent = message("msgOffline");
+    }
+  }
+
+  if (coSearch && coButton && coChips && coStatus) {
+    coButton.addEventListener("click", (event) => {
+      event.preventDefault(); // without JavaScript the button saves and reopens with matches
+      findCoInspectors();
+    });
+    coSearch.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        findCoInspectors();
+      }
     });
   }
 
@@ -783,6 +884,7 @@
   keepPageForOffline();
   forgetOldDrafts();
   restoreDraft();
+  showRestNormal();
   saveNow();
   uploadQueuedPhotos();
 })();
