@@ -35,6 +35,7 @@ from rectifications.models import (
     verification_overdue_q,
 )
 from schools.models import School, Township
+from visits.models import Visit
 
 ITEMS_PER_PAGE = 50  # the office scans the board; fewer page turns
 
@@ -249,7 +250,11 @@ def _item_context(request, item, bound=None):
             Prefetch("evidence", queryset=RectificationEvidence.objects.order_by("pk"))
         ),
         "step_forms": step_forms,
-        "notices": item.notices.all(),
+        # Links only to what the reader may open (an inspector responsible for the item may not
+        # be assigned to the school any more).
+        "notices": RectificationNotice.objects.for_user(request.user).filter(items=item),
+        "visit_visible": item.visit_id is not None
+        and Visit.objects.for_user(request.user).filter(pk=item.visit_id).exists(),
         "verification_due_on": item.verification_due_on(county_settings),
         "follow_up_due_on": item.follow_up_due_on(county_settings),
         "can_issue_notice": _may_issue_notice(request.user, item.school),

@@ -69,6 +69,9 @@ def school_detail(request, pk: int):
             "village_schools": School.objects.for_user(user)
             .filter(central_school=school)
             .with_active_inspector_count(),
+            # Links only to what the reader may open: a principal sees their own school only.
+            "central_school_visible": school.central_school_id is not None
+            and School.objects.for_user(user).filter(pk=school.central_school_id).exists(),
             "settings": settings,
             "rotation_cutoff": settings.rotation_cutoff(timezone.localdate()),
             "can_list": user.is_superuser or user.role in COUNTY_READERS,
