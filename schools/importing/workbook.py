@@ -17,6 +17,20 @@ from schools.importing.cells import text, token
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 IMPORT_MAX_UNZIPPED_BYTES = 30 * 1024 * 1024
 IMPORT_MAX_ROWS = 5000
+# A filled-in template row is about 1 KB of sheet XML; twice that leaves room for files written
+# by other programs, yet the sheets and the table of their texts stay small enough to read in a
+# few seconds and well under 100 MB (openpyxl keeps a little of every row and text it parsed).
+# The other parts (styles, the workbook itself) are parsed whole, so they must be far smaller:
+# Excel's own are a few KB, and 256 KB of styles already take 30 MB once parsed.
+IMPORT_MAX_SHEET_BYTES = (IMPORT_MAX_ROWS + 10) * 2048
+IMPORT_MAX_OTHER_XML_BYTES = 256 * 1024
+SHEET_PARTS = ("xl/worksheets/", "xl/sharedStrings.xml")
+# Excel's own limits: nothing longer can come from Excel or WPS, and cleaning a longer text
+# character by character would take seconds and hundreds of megabytes.
+EXCEL_MAX_CELL_CHARACTERS = 32767
+EXCEL_MAX_ROWS = 1048576
+# Headers further right are not looked for: a stray cell far out would otherwise pad every row.
+IMPORT_MAX_COLUMNS = 100
 # Users often put a title line or two above the headers; look for them this far down.
 HEADER_SEARCH_ROWS = 10
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
@@ -67,18 +81,95 @@ def _open(upload):
     upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as archive:
-            unzipped = sum(member.file_size for member in archive.infolist())
+            members = archive.infolist()
     except zipfile.BadZipFile:
         raise not_a_workbook from None
-    if unzipped > IMPORT_MAX_UNZIPPED_BYTES:
-        raise ImportFileError(
-            _("The workbook is too big once unpacked. Split it into smaller files.")
-        )
+    _check_sizes(members)
     upload.seek(0)
     try:
         return load_workbook(upload, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - any failure to parse an uploaded file is the file's fault
+        if any(member.filename == "xl/workbook.xml" for member in members):
+            raise _damaged() from None
         raise not_a_workbook from None
+
+
+def _check_sizes(members: list[zipfile.ZipInfo]) -> None:
+    """Refuse, from the sizes the zip declares (reading never goes past them), before parsing."""
+    if sum(member.file_size for member in members) > IMPORT_MAX_UNZIPPED_BYTES:
+        raise ImportFileError(
+            _("The workbook is too big once unpacked. Split it into smaller files.")
+        )
+    cells = sum(member.file_size for member in members if member.filename.startswith(SHEET_PARTS))
+    if cells > IMPORT_MAX_SHEET_BYTES:
+        raise ImportFileError(
+            _(
+                "The worksheets of this workbook are too big for an import of at most "
+                "%(limit)d rows. Delete the unused rows, columns and sheets, or split the "
+                "rows into smaller files."
+            )
+            % {"limit": IMPORT_MAX_ROWS}
+        )
+    other = sum(
+        member.file_size
+        for member in members
+        if member.filename.endswith((".xml", ".rels"))
+        and not member.filename.startswith(SHEET_PARTS)
+    )
+    if other > IMPORT_MAX_OTHER_XML_BYTES:
+        raise ImportFileError(
+            _(
+                "This workbook carries too much besides its cells (formatting, styles, "
+                "comments). Copy the rows into the downloaded template and upload that."
+            )
+        )
+
+
+def _damaged() -> ImportFileError:
+    return ImportFileError(
+        _(
+            "The workbook cannot be read: it is damaged or holds content an import does not "
+            "accept. Open it in Excel or WPS, save it again as .xlsx and upload that copy."
+        )
+    )
+
+
+def _checked_rows(worksheet):
+    """The sheet's rows as value tuples; reading errors and Excel-impossible cells refused.
+
+    openpyxl parses the sheet lazily, so a malformed or hostile sheet fails only here, while
+    the rows are being read.
+    """
+    rows = worksheet.iter_rows(max_col=IMPORT_MAX_COLUMNS, values_only=True)
+    number = 0
+    while True:
+        try:
+            values = next(rows)
+        except StopIteration:
+            return
+        except Exception:  # noqa: BLE001 - any failure to parse an uploaded file is the file's fault
+            raise _damaged() from None
+        number += 1
+        if number > EXCEL_MAX_ROWS:
+            raise _damaged()
+        too_long = [
+            value
+            for value in filter(None, values)  # most cells are empty: skip them quickly
+            if isinstance(value, str) and len(value) > EXCEL_MAX_CELL_CHARACTERS
+        ]
+        if too_long:
+            raise ImportFileError(
+                _(
+                    "Cell %(cell)s holds %(length)d characters; Excel allows at most "
+                    "%(limit)d in a cell. Shorten it and upload the file again."
+                )
+                % {
+                    "cell": f"{get_column_letter(values.index(too_long[0]) + 1)}{number}",
+                    "length": len(too_long[0]),
+                    "limit": EXCEL_MAX_CELL_CHARACTERS,
+                }
+            )
+        yield values
 
 
 def read_sheet(upload, *, headers: list[str], sheet_name: str, template_label: str) -> Sheet:
@@ -103,7 +194,7 @@ def _read(workbook, headers, sheet_name, template_label) -> Sheet:
     # Files written by other programs may carry wrong dimensions; read what is really there.
     worksheet.reset_dimensions()
     wanted = {header_key(header): header for header in headers}
-    rows = worksheet.iter_rows(values_only=True)
+    rows = _checked_rows(worksheet)
     positions, header_row = None, 0
     for number, values in enumerate(islice(rows, HEADER_SEARCH_ROWS), start=1):
         found = [header_key(value) for value in values]
