@@ -1,33 +1,28 @@
 """Checking, cleaning and stamping the photos an inspector takes at a school; checking PDFs.
 
-An upload is trusted for nothing: Pillow must recognise it as one of a few photo formats, it is
-decoded in full (a damaged file fails here), rotated upright, re-encoded as a fresh JPEG that
-carries no EXIF (GPS positions are personal data), downscaled, and stamped with the school, date
-and time so a printed record shows where the photo came from. A PDF is recognised by its first
-bytes alone (never by its name or the browser's content type) and is kept as uploaded.
+A photo is decoded and cleaned by ``dudao.imaging`` (only real photos pass, in bounded memory,
+upright, with no EXIF: GPS positions are personal data), downscaled, re-encoded as a fresh JPEG,
+and stamped with the school, date and time so a printed record shows where the photo came from.
+A PDF is recognised by its first bytes alone (never by its name or the browser's content type)
+and is kept as uploaded.
 """
 
 import logging
-import struct
 from dataclasses import dataclass
 from functools import cache
-from io import BytesIO
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageDraw, ImageFont
+
+from dudao import imaging
+from dudao.imaging import check_size, jpeg_bytes
 
 logger = logging.getLogger(__name__)
 
-# Only what phone cameras produce; restricting the decoders also keeps Pillow away from formats
-# such as EPS that hand the file to external programs. A JPEG with several pictures opens as MPO.
-ACCEPTED_DECODERS = ("JPEG", "PNG", "WEBP")
-MAX_PIXELS = 60_000_000  # above a 48-megapixel camera; a decompression bomb is far larger
 MAX_SIDE = 2048
 THUMBNAIL_SIDE = 320
-JPEG_QUALITY = 85
 STAMP_FONTS = (
     # (font file, face index of Simplified Chinese in a collection)
     ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),  # Debian, Ubuntu
@@ -36,17 +31,12 @@ STAMP_FONTS = (
     ("/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc", 2),  # older Fedora
     ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),  # Debian fonts-wqy-microhei
 )
-# Pillow signals a malformed file through any of these while parsing or decoding.
-DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error)
 
 MESSAGES = {
-    "too_big": _("The file is larger than the upload limit of %(limit)s MB."),
-    "not_image": _("This file is not a photo: upload a JPEG, PNG or WebP image."),
+    **imaging.MESSAGES,
     "not_photo_or_pdf": _(
         "This file is neither a photo nor a PDF: upload a JPEG, PNG or WebP image, or a PDF."
     ),
-    "damaged": _("The image file is damaged or incomplete."),
-    "too_many_pixels": _("The image has too many pixels (at most %(limit)s million)."),
 }
 
 
@@ -63,14 +53,13 @@ class ProcessedPhoto:
 def process_photo(uploaded_file, *, stamp_text: str, max_bytes: int) -> ProcessedPhoto:
     """Check an uploaded photo and return it re-encoded; raise ValidationError if unusable."""
     check_size(uploaded_file, max_bytes=max_bytes)
-    image = _decode(uploaded_file)
-    image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    image = imaging.decode(uploaded_file, max_side=MAX_SIDE)
     _burn_in(image, stamp_text)
     thumbnail = image.copy()
     thumbnail.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.Resampling.LANCZOS)
     return ProcessedPhoto(
-        image=ContentFile(_jpeg_bytes(image), name="photo.jpg"),
-        thumbnail=ContentFile(_jpeg_bytes(thumbnail), name="thumbnail.jpg"),
+        image=ContentFile(jpeg_bytes(image), name="photo.jpg"),
+        thumbnail=ContentFile(jpeg_bytes(thumbnail), name="thumbnail.jpg"),
         width=image.width,
         height=image.height,
     )
@@ -84,62 +73,12 @@ def too_big_message(max_bytes: int) -> str:
     return str(MESSAGES["too_big"]) % {"limit": f"{max_bytes / 1024 / 1024:g}"}
 
 
-def check_size(uploaded_file, *, max_bytes: int) -> None:
-    if uploaded_file.size > max_bytes:
-        raise ValidationError(
-            MESSAGES["too_big"],
-            code="too_big",
-            params={"limit": f"{max_bytes / 1024 / 1024:g}"},
-        )
-
-
 def is_pdf(uploaded_file) -> bool:
     """Whether the file starts as every PDF does, whatever its name or announced type."""
     uploaded_file.seek(0)
     head = uploaded_file.read(len(PDF_MAGIC))
     uploaded_file.seek(0)
     return head == PDF_MAGIC
-
-
-def _decode(uploaded_file) -> Image.Image:
-    """Open, verify and fully decode the upload into a metadata-free, upright RGB image."""
-    try:
-        uploaded_file.seek(0)
-        with Image.open(uploaded_file, formats=ACCEPTED_DECODERS) as probe:
-            if probe.width * probe.height > MAX_PIXELS:
-                raise _too_many_pixels()
-            probe.verify()
-        uploaded_file.seek(0)
-        with Image.open(uploaded_file, formats=ACCEPTED_DECODERS) as opened:
-            # Let the JPEG decoder shrink huge camera images while reading them.
-            opened.draft("RGB", (MAX_SIDE, MAX_SIDE))
-            upright = ImageOps.exif_transpose(opened)
-            return _fresh_rgb(upright)
-    except UnidentifiedImageError as exc:
-        raise ValidationError(MESSAGES["not_image"], code="not_image") from exc
-    except Image.DecompressionBombError as exc:
-        raise _too_many_pixels() from exc
-    except DECODE_ERRORS as exc:
-        raise ValidationError(MESSAGES["damaged"], code="damaged") from exc
-
-
-def _too_many_pixels() -> ValidationError:
-    return ValidationError(
-        MESSAGES["too_many_pixels"],
-        code="too_many_pixels",
-        params={"limit": MAX_PIXELS // 1_000_000},
-    )
-
-
-def _fresh_rgb(image: Image.Image) -> Image.Image:
-    """Copy the pixels onto a new RGB canvas, so no EXIF, XMP or comment can travel along."""
-    canvas = Image.new("RGB", image.size, "white")
-    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
-        rgba = image.convert("RGBA")
-        canvas.paste(rgba, mask=rgba.getchannel("A"))
-    else:
-        canvas.paste(image.convert("RGB"))
-    return canvas
 
 
 def _burn_in(image: Image.Image, text: str) -> None:
@@ -185,9 +124,3 @@ def _cjk_font_file() -> tuple[str, int] | None:
         ", ".join(path for path, _index in STAMP_FONTS),
     )
     return None
-
-
-def _jpeg_bytes(image: Image.Image) -> bytes:
-    buffer = BytesIO()
-    image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
-    return buffer.getvalue()
