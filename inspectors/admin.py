@@ -1,12 +1,16 @@
 from django import forms
 from django.contrib import admin
 
+from dudao.imaging import PhotoField
 from inspectors.models import Assignment, Inspector
 from schools.forms import cleaned_like_the_import
 from schools.importing import cells
 
 
 class InspectorAdminForm(forms.ModelForm):
+    class Meta:
+        field_classes = {"photo": PhotoField}  # re-encoded, as the office's form does
+
     def clean_phone(self):
         """Stored as its 11 digits, like the office's form and the import."""
         return cleaned_like_the_import(cells.mobile_key, self.cleaned_data["phone"])

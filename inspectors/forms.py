@@ -2,11 +2,11 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Div, Fieldset, Layout, Row
 from django import forms
 from django.db.models import Q
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from dudao.imaging import PhotoField
 from inspectors.models import Assignment, Inspector, InspectorKind, InspectorStatus
 from schools.forms import (
     CountyFormMixin,
@@ -77,7 +77,11 @@ class InspectorFilterForm(forms.Form):
 
 
 class InspectorForm(CountyFormMixin, forms.ModelForm):
-    """Create or edit an inspector, with a portrait photo for the school's plaque."""
+    """Create or edit an inspector, with a portrait photo for the school's plaque.
+
+    The portrait is kept as a fresh JPEG of its pixels only, like a visit's photos: no EXIF
+    (GPS), comment or anything else the uploaded file carried.
+    """
 
     class Meta:
         model = Inspector
@@ -97,6 +101,7 @@ class InspectorForm(CountyFormMixin, forms.ModelForm):
             "photo",
         ]
         labels = {"name": _("Full name")}
+        field_classes = {"photo": PhotoField}
         widgets = {
             "appointed_on": date_input(),
             "term_ends_on": date_input(),
@@ -106,7 +111,9 @@ class InspectorForm(CountyFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user, cancel_url: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.bind_county(user)
+        if self.bind_county(user) is not None:
+            limit = self.county.settings.photo_max_megabytes * 1024 * 1024
+            self.fields["photo"].max_bytes = limit
         self.limit_to_county("employer_school", School.objects.for_user(user))
         self.limit_to_county("zone", Zone.objects.for_user(user))
         self.limit_to_county(
@@ -143,17 +150,6 @@ class InspectorForm(CountyFormMixin, forms.ModelForm):
     def clean_phone(self):
         """The 11 digits of a mobile number, as the import stores them."""
         return cleaned_like_the_import(cells.mobile_key, self.cleaned_data["phone"])
-
-    def clean_photo(self):
-        photo = self.cleaned_data.get("photo")
-        if photo and self.county is not None and hasattr(photo, "size"):
-            limit = self.county.settings.photo_max_megabytes * 1024 * 1024
-            if photo.size > limit:
-                raise forms.ValidationError(
-                    _("The photo is %(size)s; the largest allowed is %(limit)s.")
-                    % {"size": filesizeformat(photo.size), "limit": filesizeformat(limit)}
-                )
-        return photo
 
     def clean(self):
         cleaned = super().clean()

@@ -258,7 +258,8 @@ def test_create_inspector_with_photo_and_see_it(office_client, personas):
     assert response.status_code == 302
     assert inspector.county == personas.county and inspector.photo
     photo = office_client.get(reverse("inspectors:inspector_photo", args=[inspector.pk]))
-    assert photo.status_code == 200 and photo["Content-Type"] == "image/png"
+    # Kept as a fresh JPEG of its pixels, like visit photos (tests/test_hostile_files.py).
+    assert photo.status_code == 200 and photo["Content-Type"] == "image/jpeg"
 
 
 def test_inspector_photo_must_be_an_image(office_client, personas):
