@@ -14,8 +14,10 @@ from accounts.models import Role
 
 ALL_ROLES = frozenset(Role.values)
 OFFICE = frozenset({Role.OFFICE})
-OFFICE_AND_COMMITTEE = frozenset({Role.OFFICE, Role.COMMITTEE})
-COUNTY_READERS = frozenset({Role.OFFICE, Role.COMMITTEE, Role.INSPECTOR})
+# County-wide pages: the office, the committee, and region users, who read every county of their
+# region as the committee reads its own (the scoped querysets refuse them every change).
+OFFICE_AND_COMMITTEE = frozenset({Role.OFFICE, Role.COMMITTEE, Role.REGION})
+COUNTY_READERS = frozenset({Role.OFFICE, Role.COMMITTEE, Role.REGION, Role.INSPECTOR})
 
 
 def has_role(user, roles: Collection[str]) -> bool:

@@ -7,8 +7,15 @@ from accounts.models import Notification, PendingTask, SweepRecord, User
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ("username", "display_name", "role", "county", "school", "is_active")
-    list_filter = ("role", "county", "is_active", "must_change_password", "is_superuser")
+    list_display = ("username", "display_name", "role", "county", "region", "school", "is_active")
+    list_filter = (
+        "role",
+        "county",
+        "region",
+        "is_active",
+        "must_change_password",
+        "is_superuser",
+    )
     search_fields = ("username", "display_name", "phone", "school__name", "inspector__name")
     list_select_related = ("county", "school")
     raw_id_fields = ("school", "inspector")
@@ -19,6 +26,7 @@ class UserAdmin(DjangoUserAdmin):
             {
                 "fields": (
                     "county",
+                    "region",
                     "role",
                     "school",
                     "inspector",
@@ -31,7 +39,7 @@ class UserAdmin(DjangoUserAdmin):
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
-        (_("County and role"), {"fields": ("county", "role", "school", "inspector")}),
+        (_("County and role"), {"fields": ("county", "region", "role", "school", "inspector")}),
     )
 
 

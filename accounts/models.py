@@ -19,6 +19,8 @@ class Role(models.TextChoices):
     COMMITTEE = "committee", _("Committee member")
     INSPECTOR = "inspector", _("Inspector")
     PRINCIPAL = "principal", _("Principal")
+    # A city or province (schools.Region): reads every county of the region, changes nothing.
+    REGION = "region", _("Region (city or province)")
 
 
 class UserQuerySet(ScopedQuerySet):
@@ -35,7 +37,8 @@ class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):
 
 
 class User(AbstractUser):
-    """A login. Everyone but a superuser belongs to one county and has one role there."""
+    """A login. Everyone but a superuser belongs to one county and has one role there, except a
+    region user, who belongs to a city or province and reads its counties."""
 
     county = models.ForeignKey(
         "schools.County",
@@ -46,6 +49,15 @@ class User(AbstractUser):
         blank=True,
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, blank=True)
+    region = models.ForeignKey(
+        "schools.Region",
+        verbose_name=_("region"),
+        related_name="users",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("For region users: the city or province whose counties this login reads."),
+    )
     school = models.ForeignKey(
         "schools.School",
         verbose_name=_("school"),
@@ -84,9 +96,12 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
+            # A region user has a region and no county; everyone else a county and no region.
             models.CheckConstraint(
-                name="user_has_county_unless_superuser",
-                condition=Q(is_superuser=True) | Q(county__isnull=False),
+                name="user_has_county_or_region_unless_superuser",
+                condition=Q(is_superuser=True)
+                | Q(role=Role.REGION, region__isnull=False, county__isnull=True)
+                | (~Q(role=Role.REGION) & Q(county__isnull=False, region__isnull=True)),
             ),
             models.CheckConstraint(
                 name="user_role_unless_superuser",
@@ -122,6 +137,16 @@ class User(AbstractUser):
     @property
     def is_principal(self) -> bool:
         return self.role == Role.PRINCIPAL
+
+    @property
+    def is_region(self) -> bool:
+        return self.role == Role.REGION
+
+    @property
+    def is_county_reader(self) -> bool:
+        """Reads whole counties and changes nothing: a committee member (their county) or a
+        region user (every county of their region)."""
+        return self.role in (Role.COMMITTEE, Role.REGION)
 
     @property
     def county_settings(self):

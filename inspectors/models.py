@@ -28,7 +28,7 @@ class InspectorQuerySet(ScopedQuerySet):
             return self
         if action != VIEW:
             return self.none()
-        if user.is_committee:
+        if user.is_county_reader:
             return self
         if user.is_inspector:
             if user.county.settings.inspectors_see_county:
@@ -178,7 +178,7 @@ class AssignmentQuerySet(ScopedQuerySet):
             return self
         if action != VIEW:
             return self.none()
-        if user.is_committee:
+        if user.is_county_reader:
             return self
         if user.is_inspector:
             if user.county.settings.inspectors_see_county:

@@ -216,7 +216,7 @@ class MeetingQuerySet(ScopedQuerySet):
         if action != VIEW:
             return self.none()
         invited = Q(Exists(Invitee.objects.filter(meeting=OuterRef("pk"), user=user)))
-        if user.is_committee:
+        if user.is_county_reader:
             return self.filter(invited | Q(kind__in=COMMITTEE_KINDS))
         return self.filter(invited)
 

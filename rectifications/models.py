@@ -192,7 +192,7 @@ class SchoolCaseQuerySet(ScopedQuerySet):
     def scope_for_role(self, user, action: str):
         if user.is_office:
             return self
-        if user.is_committee:
+        if user.is_county_reader:
             return self if action == VIEW else self.none()
         if user.is_principal:
             return self.filter(school_id=user.school_id) if user.school_id else self.none()

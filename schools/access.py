@@ -15,11 +15,19 @@ def may_change(user) -> bool:
     return has_role(user, OFFICE)
 
 
+def _pickable(user):
+    counties = County.objects.select_related("settings")
+    if user.is_region:
+        return counties.filter(region_id=user.region_id)
+    return counties
+
+
 def county_for(request) -> County:
-    """The county a county-wide page shows: the user's own; a superuser picks with ?county=."""
+    """The county a county-wide page shows: the user's own; a superuser or a region user picks
+    one (of the region's) with ?county=."""
     if request.user.county_id:
         return request.user.county
-    counties = County.objects.select_related("settings")
+    counties = _pickable(request.user)
     code = request.GET.get("county")
     if code:
         return get_object_or_404(counties, code=code)
@@ -30,5 +38,6 @@ def county_for(request) -> County:
 
 
 def county_choices(request) -> list[County]:
-    """Counties a superuser may switch between on county-wide pages; none for everyone else."""
-    return [] if request.user.county_id else list(County.objects.all())
+    """Counties a superuser or a region user may switch between on county-wide pages; none for
+    everyone else."""
+    return [] if request.user.county_id else list(_pickable(request.user))

@@ -4,6 +4,7 @@ from schools.models import (
     County,
     CountySettings,
     PrincipalTenure,
+    Region,
     School,
     SupervisionMatter,
     Township,
@@ -18,10 +19,19 @@ class CountySettingsInline(admin.StackedInline):
 
 @admin.register(County)
 class CountyAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "city", "province", "complaint_phone")
+    list_display = ("code", "name", "region", "city", "province", "complaint_phone")
     search_fields = ("code", "name", "city", "province")
-    list_filter = ("province",)
+    list_filter = ("province", "region")
     inlines = [CountySettingsInline]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    """Cities and provinces; a county joins one on its own page (``County.region``)."""
+
+    list_display = ("code", "name", "kind")
+    search_fields = ("code", "name")
+    list_filter = ("kind",)
 
 
 @admin.register(CountySettings)

@@ -23,6 +23,43 @@ def default_holiday_months() -> list[int]:
     return [2, 8]
 
 
+def validate_month_day(value: str) -> None:
+    """A day of the year as MM-DD, e.g. 09-01 (29 February allowed)."""
+    parts = value.split("-") if isinstance(value, str) else []
+    try:
+        month, day = (int(part) for part in parts)
+        datetime.date(2000, month, day)
+        valid = len(value) == 5
+    except ValueError:
+        valid = False
+    if not valid:
+        raise ValidationError(_("Enter a day of the year as MM-DD, e.g. 09-01."), code="month_day")
+
+
+class RegionKind(models.TextChoices):
+    CITY = "city", _("City")
+    PROVINCE = "province", _("Province")
+
+
+class Region(models.Model):
+    """A city or province over several counties. Its users (``User.region``) read every county
+    of the region, side by side, and change nothing (``accounts.scoping``)."""
+
+    code = models.CharField(
+        _("division code"), max_length=6, unique=True, validators=[county_code_validator]
+    )
+    name = models.CharField(_("name"), max_length=50)
+    kind = models.CharField(_("kind"), max_length=16, choices=RegionKind.choices)
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
 class County(models.Model):
     """A county or district: the tenant. Every record belongs to exactly one county."""
 
@@ -30,6 +67,15 @@ class County(models.Model):
         _("division code"), max_length=6, unique=True, validators=[county_code_validator]
     )
     name = models.CharField(_("name"), max_length=50)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        related_name="counties",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("The city or province whose region users read this county."),
+    )
     city = models.CharField(_("city"), max_length=50, blank=True)
     province = models.CharField(_("province"), max_length=50, blank=True)
     complaint_phone = models.CharField(_("complaint phone"), max_length=20, blank=True)
@@ -131,6 +177,60 @@ class CountySettings(models.Model):
         help_text=_(
             "A visit checked in farther from the school than this is marked for the office."
         ),
+    )
+    # Reports: the school terms and the weights of the inspectors' yearly assessment
+    first_term_starts = models.CharField(
+        _("first term starts (MM-DD)"),
+        max_length=5,
+        default="09-01",
+        validators=[validate_month_day],
+        help_text=_("The autumn term; the term and year summaries use these dates."),
+    )
+    first_term_ends = models.CharField(
+        _("first term ends (MM-DD)"), max_length=5, default="01-20", validators=[validate_month_day]
+    )
+    second_term_starts = models.CharField(
+        _("second term starts (MM-DD)"),
+        max_length=5,
+        default="03-01",
+        validators=[validate_month_day],
+    )
+    second_term_ends = models.CharField(
+        _("second term ends (MM-DD)"),
+        max_length=5,
+        default="07-10",
+        validators=[validate_month_day],
+    )
+    weight_visits = models.PositiveSmallIntegerField(
+        _("assessment weight: visits done against due"),
+        default=40,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Weights are relative; a part the app holds no records for is left out."),
+    )
+    weight_records = models.PositiveSmallIntegerField(
+        _("assessment weight: records submitted on time"),
+        default=15,
+        validators=[MaxValueValidator(100)],
+    )
+    weight_rectifications = models.PositiveSmallIntegerField(
+        _("assessment weight: rectifications followed to closure"),
+        default=15,
+        validators=[MaxValueValidator(100)],
+    )
+    weight_complaints = models.PositiveSmallIntegerField(
+        _("assessment weight: complaints answered in time"),
+        default=10,
+        validators=[MaxValueValidator(100)],
+    )
+    weight_meetings = models.PositiveSmallIntegerField(
+        _("assessment weight: meeting attendance"),
+        default=10,
+        validators=[MaxValueValidator(100)],
+    )
+    weight_notices = models.PositiveSmallIntegerField(
+        _("assessment weight: notices read"),
+        default=10,
+        validators=[MaxValueValidator(100)],
     )
     # Rectifications
     deadline_days_general = models.PositiveSmallIntegerField(
@@ -350,7 +450,7 @@ class SchoolQuerySet(ScopedQuerySet):
     def scope_for_role(self, user, action: str):
         if user.is_office:
             return self
-        if user.is_committee:
+        if user.is_county_reader:
             return self if action == VIEW else self.none()
         if user.is_principal:
             return self.filter(pk=user.school_id) if user.school_id else self.none()

@@ -13,6 +13,7 @@ import pytest
 from django.db import connection, connections
 
 from accounts.models import Role, User
+from schools.models import Region, RegionKind
 from tests import factories
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls around it are safe.
@@ -88,6 +89,7 @@ class Personas:
     committee: User
     other_office: User
     superuser: User
+    region: User  # 西宁市: reads the county (not the other one), changes nothing
 
     def by_role(self) -> dict[str, User | None]:
         return {
@@ -98,12 +100,14 @@ class Personas:
             "other_office": self.other_office,
             "office": self.office,
             "superuser": self.superuser,
+            "region": self.region,
         }
 
 
 @pytest.fixture
 def personas(db) -> Personas:
-    county = factories.CountyFactory(code="630122", name="湟中县")
+    region = Region.objects.create(code="630100", name="西宁市", kind=RegionKind.CITY)
+    county = factories.CountyFactory(code="630122", name="湟中县", region=region)
     other = factories.CountyFactory(code="320482", name="金坛区", city="常州市", province="江苏省")
     township = factories.TownshipFactory(county=county, name="鲁沙尔镇")
     school_a = factories.SchoolFactory(county=county, township=township, name="鲁沙尔镇中心学校")
@@ -130,6 +134,7 @@ def personas(db) -> Personas:
         committee=make(username="committee", county=county, role=Role.COMMITTEE),
         other_office=make(username="other_office", county=other, role=Role.OFFICE),
         superuser=User.objects.create_superuser("root", "root@example.com", PASSWORD),
+        region=make(username="region", county=None, region=region, role=Role.REGION),
     )
 
 

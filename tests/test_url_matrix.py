@@ -22,9 +22,10 @@ from tests.factories import CommitteeMemberFactory
 pytestmark = pytest.mark.django_db
 
 LOGGED_IN = frozenset(
-    {"principal", "inspector", "committee", "other_office", "office", "superuser"}
+    {"principal", "inspector", "committee", "other_office", "office", "superuser", "region"}
 )
-COUNTY_STAFF = frozenset({"committee", "office", "superuser"})
+# Who reads the whole county: a region user (西宁市) reads it like the committee, changing nothing.
+COUNTY_STAFF = frozenset({"committee", "office", "superuser", "region"})
 OFFICE = frozenset({"office", "superuser"})
 # Pages about the user's own county, without an object id: every office answers 200.
 ANY_OFFICE = OFFICE | {"other_office"}

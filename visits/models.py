@@ -145,7 +145,7 @@ class VisitQuerySet(ScopedQuerySet):
         if user.is_office:
             # Reads and amends every submitted record; changes only the drafts it started.
             return self.filter(submitted | models.Q(created_by_id=user.pk))
-        if user.is_committee:
+        if user.is_county_reader:
             return self.filter(submitted) if action == VIEW else self.none()
         if user.is_principal:
             if action != VIEW or not user.school_id:

@@ -81,7 +81,7 @@ def _require(condition: bool) -> None:
 
 
 def _is_county_staff(user) -> bool:
-    return user.is_superuser or user.is_office or user.is_committee
+    return user.is_superuser or user.is_office or user.is_county_reader
 
 
 def _wants_json(request) -> bool:
