@@ -52,6 +52,7 @@ NAV_ITEMS = [
     NavItem(_("Rectifications"), "rectifications:my_items", frozenset({Role.INSPECTOR})),
     NavItem(_("Inspectors"), "inspectors:inspector_list", OFFICE_AND_COMMITTEE),
     NavItem(_("Coverage"), "schools:coverage", OFFICE_AND_COMMITTEE),
+    NavItem(_("Meetings"), "meetings:meeting_list", ALL_ROLES),
     NavItem(_("Committee"), "meetings:committee", OFFICE_AND_COMMITTEE, "manage"),
     NavItem(_("Accounts"), "accounts:user_list", OFFICE, "manage"),
     NavItem(_("Import"), "schools:import", OFFICE, "manage"),

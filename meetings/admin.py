@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from meetings.models import CommitteeMember
+from meetings.models import CommitteeMember, Decision, Invitee, Meeting, MeetingFile, MeetingSeries
 
 
 @admin.register(CommitteeMember)
@@ -11,5 +11,43 @@ class CommitteeMemberAdmin(admin.ModelAdmin):
     list_select_related = ("county", "user")
     raw_id_fields = ("user",)
 
+
 # The notices part (work notices, calendar feeds, reminders) keeps its admin apart.
 from meetings import notice_admin  # noqa: E402, F401
+
+
+class InviteeInline(admin.TabularInline):
+    model = Invitee
+    extra = 0
+    raw_id_fields = ("user",)
+    fields = ("name", "organisation", "phone", "user", "group", "response", "attendance")
+
+
+class DecisionInline(admin.TabularInline):
+    model = Decision
+    extra = 0
+    raw_id_fields = ("item", "township", "department", "owner_user")
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ("title", "kind", "starts_at", "place", "status", "county")
+    search_fields = ("title", "place")
+    list_filter = ("kind", "status", "county")
+    list_select_related = ("county",)
+    date_hierarchy = "starts_at"
+    raw_id_fields = ("series", "created_by", "minutes_filed_by")
+    inlines = [InviteeInline, DecisionInline]
+
+
+@admin.register(MeetingSeries)
+class MeetingSeriesAdmin(admin.ModelAdmin):
+    list_display = ("title", "kind", "week_of_month", "weekday", "start_time", "county")
+    list_filter = ("kind", "county")
+    raw_id_fields = ("created_by",)
+
+
+@admin.register(MeetingFile)
+class MeetingFileAdmin(admin.ModelAdmin):
+    list_display = ("original_name", "kind", "size", "meeting", "uploaded_at")
+    raw_id_fields = ("meeting", "uploaded_by")

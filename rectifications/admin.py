@@ -41,7 +41,7 @@ class EventInline(ArchiveInline, admin.TabularInline):
 @admin.register(RectificationItem)
 class RectificationItemAdmin(ArchiveAdmin):
     list_display = ["pk", "school", "matter", "severity", "state", "owner_level", "deadline"]
-    list_filter = ["state", "severity", "owner_level", "source", "school__county"]
+    list_filter = ["state", "severity", "owner_level", "source", "county"]
     search_fields = ["description", "school__name", "source_note"]
     list_select_related = ["school", "matter"]
     raw_id_fields = ["school", "matter", "responsible_inspector", "visit", "created_by"]

@@ -86,8 +86,8 @@ class PhotosStepForm(StepForm):
             raise ValidationError(
                 _("Attach at most %(count)s photos.") % {"count": MAX_PHOTOS_PER_STEP}
             )
-        county_settings = self.item.school.county.settings
-        stamp = f"{self.item.school.name} {timezone.localtime():%Y-%m-%d %H:%M}"
+        county_settings = self.item.county.settings
+        stamp = f"{self.item.owner_display} {timezone.localtime():%Y-%m-%d %H:%M}"
         return [
             process_photo(
                 upload,
@@ -140,8 +140,9 @@ class DoneForm(PhotoStepForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["text"].label = _("What was done")
-        self.fields["photos"].required = True
-        self.fields["photos"].help_text = _("At least one photo showing the fix; up to 10.")
+        if not self.item.office_owned:
+            self.fields["photos"].required = True
+            self.fields["photos"].help_text = _("At least one photo showing the fix; up to 10.")
 
     def take(self, actor):
         return self.item.report_done(actor, self.cleaned_data["text"], self.cleaned_data["photos"])

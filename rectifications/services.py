@@ -37,6 +37,8 @@ def open_item(
     *,
     school,
     matter,
+    county=None,
+    owner_name: str = "",
     severity: str,
     description: str,
     required_change: str = "",
@@ -47,8 +49,13 @@ def open_item(
     responsible_inspector=None,
     source_note: str = "",
 ) -> RectificationItem:
-    """Create an open item and the first event of its history."""
+    """Create an open item and the first event of its history.
+
+    A meeting decision may have no school and no matter: then ``county`` and ``owner_name`` say
+    whose it is."""
     item = RectificationItem.objects.create(
+        county=county or school.county,
+        owner_name=owner_name,
         school=school,
         matter=matter,
         severity=severity,

@@ -74,7 +74,10 @@ class Recipients:
             self.assigned[school_id].append(inspector_id)
 
     def inspectors_of(self, item) -> list:
-        """The item's responsible inspector, or else the school's current inspectors."""
+        """The item's responsible inspector, or else the school's current inspectors; for an
+        item without a school (a meeting decision) and without an inspector, the office."""
+        if item.office_owned and not item.responsible_inspector_id:
+            return list(self.office)
         ids = (
             [item.responsible_inspector_id]
             if item.responsible_inspector_id
@@ -85,7 +88,8 @@ class Recipients:
     def of(self, item, capacities) -> list:
         found = []
         if Capacity.SCHOOL in capacities:
-            found += self.principals[item.school_id]
+            # An owner without a login (a township, a department): the office acts for it.
+            found += self.principals[item.school_id] if item.school_id else self.office
         if Capacity.INSPECTOR in capacities:
             found += self.inspectors_of(item)
         if Capacity.OFFICE in capacities:
@@ -99,7 +103,7 @@ def _item_url(item) -> str:
 
 def _summary(item) -> str:
     return _("%(matter)s: %(problem)s (deadline %(deadline)s)") % {
-        "matter": item.matter.name,
+        "matter": item.matter.name if item.matter_id else item.get_source_display(),
         "problem": item.description[:80],
         "deadline": item.deadline.isoformat(),
     }
@@ -126,7 +130,7 @@ def notify_event(event_id: int) -> int:
         pk=event_id
     )
     item = event.item
-    recipients = Recipients(item.school.county_id)
+    recipients = Recipients(item.county_id)
     audiences = [(AUDIENCE[event.action], EVENT_TITLES.get(event.action))]
     if event.action == EventAction.OPENED and item.severity == Severity.MAJOR:
         audiences.append(({Capacity.OFFICE}, MAJOR_TITLE))
@@ -138,7 +142,7 @@ def notify_event(event_id: int) -> int:
                     user,
                     key=f"rect-event:{event.pk}",
                     title=title,
-                    values={"school": item.school.name},
+                    values={"school": item.owner_display},
                     item=item,
                     comment=event.comment,
                 )
@@ -194,7 +198,7 @@ class Reminder:
 
 
 def _remind_county(county_settings, today: datetime.date) -> int:
-    items = RectificationItem.objects.filter(school__county_id=county_settings.county_id)
+    items = RectificationItem.objects.filter(county_id=county_settings.county_id)
     items = items.select_related("school", "matter")
     recipients = Recipients(county_settings.county_id)
     reminders = []
@@ -245,7 +249,7 @@ def _remind_county(county_settings, today: datetime.date) -> int:
                 user,
                 key=f"{reminder.key}:{reminder.item.pk}",
                 title=reminder.title,
-                values={"school": reminder.item.school.name, "date": reminder.date.isoformat()},
+                values={"school": reminder.item.owner_display, "date": reminder.date.isoformat()},
                 item=reminder.item,
             )
     return sent

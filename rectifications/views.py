@@ -243,7 +243,7 @@ def _item_context(request, item, bound=None):
         (bound if bound and bound.action == action else STEP_FORMS[action](item=item))
         for action in item.allowed_actions(request.user)
     ]
-    county_settings = item.school.county.settings
+    county_settings = item.county.settings
     return {
         "item": item,
         "events": item.events.select_related("actor").prefetch_related(
@@ -257,7 +257,8 @@ def _item_context(request, item, bound=None):
         and Visit.objects.for_user(request.user).filter(pk=item.visit_id).exists(),
         "verification_due_on": item.verification_due_on(county_settings),
         "follow_up_due_on": item.follow_up_due_on(county_settings),
-        "can_issue_notice": _may_issue_notice(request.user, item.school),
+        "can_issue_notice": item.school_id is not None
+        and _may_issue_notice(request.user, item.school),
         "next_step": NEXT_STEP[item.state] if request.user.is_principal else "",
     }
 
@@ -270,7 +271,7 @@ def _may_issue_notice(user, school) -> bool:
 
 def _items_for_page(user, action=VIEW):
     return RectificationItem.objects.for_user(user, action).select_related(
-        "school__county__settings", "school__township", "matter", "responsible_inspector", "visit"
+        "county__settings", "school__township", "matter", "responsible_inspector", "visit"
     )
 
 

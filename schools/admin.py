@@ -3,6 +3,7 @@ from django.contrib import admin
 from schools.models import (
     County,
     CountySettings,
+    Department,
     PrincipalTenure,
     Region,
     School,
@@ -107,5 +108,13 @@ class PrincipalTenureAdmin(admin.ModelAdmin):
 class SupervisionMatterAdmin(admin.ModelAdmin):
     list_display = ("number", "name", "county", "is_active")
     search_fields = ("name", "county__name")
+    list_filter = ("is_active", "county")
+    list_select_related = ("county",)
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ("name", "contact_name", "contact_phone", "county", "is_active")
+    search_fields = ("name", "contact_name", "county__name")
     list_filter = ("is_active", "county")
     list_select_related = ("county",)

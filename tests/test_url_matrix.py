@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 
+from tests import factories_meetings as meet
 from tests import factories_rectifications as rect
 from tests import factories_visits as visits
 from tests.factories import CommitteeMemberFactory
@@ -46,6 +47,15 @@ def _with_photo(inspector):
 
 def _member(personas):
     return CommitteeMemberFactory(county=personas.county)
+
+
+def _pk(obj) -> dict:
+    return {"pk": obj.pk}
+
+
+# A meeting's invitees (the persona inspector and principal) and who sees all of the county.
+INVITEES = frozenset({"inspector", "principal"})
+MEETING_READERS = INVITEES | OFFICE
 
 
 @dataclass(frozen=True)
@@ -122,6 +132,61 @@ CASES: dict[str, Case | None] = {
     "meetings:member_create": Case(ANY_OFFICE),
     "meetings:member_edit": Case(OFFICE, kwargs=lambda p: {"pk": _member(p).pk}),
     "meetings:member_end": Case(OFFICE, kwargs=lambda p: {"pk": _member(p).pk}),
+    # meetings: the probed meeting invites the persona inspector and principal (not the
+    # committee member: an inspectors' meeting); the office and superusers see all of a county.
+    "meetings:meeting_list": Case(LOGGED_IN),
+    "meetings:meeting_create": Case(ANY_OFFICE),
+    "meetings:meeting_detail": Case(MEETING_READERS, kwargs=lambda p: _pk(meet.matrix_meeting(p))),
+    "meetings:meeting_edit": Case(OFFICE, kwargs=lambda p: _pk(meet.matrix_meeting(p))),
+    "meetings:meeting_move": Case(OFFICE, kwargs=lambda p: _pk(meet.matrix_meeting(p))),
+    "meetings:meeting_cancel": Case(OFFICE, kwargs=lambda p: _pk(meet.matrix_meeting(p))),
+    "meetings:meeting_invite": Case(OFFICE, kwargs=lambda p: _pk(meet.matrix_meeting(p))),
+    # An empty answer: back to the meeting page with the error, nothing recorded.
+    "meetings:meeting_respond": Case(
+        INVITEES, kwargs=lambda p: _pk(meet.matrix_meeting(p)), method="post", ok_status=302
+    ),
+    "meetings:meeting_attendance": Case(
+        OFFICE, kwargs=lambda p: _pk(meet.matrix_ongoing(p)), method="post", ok_status=302
+    ),
+    "meetings:meeting_minutes": Case(
+        OFFICE, kwargs=lambda p: _pk(meet.matrix_ongoing(p)), method="post", ok_status=302
+    ),
+    "meetings:meeting_file_upload": Case(
+        OFFICE, kwargs=lambda p: _pk(meet.matrix_meeting(p)), method="post", ok_status=302
+    ),
+    # An empty decision: the form comes back with its errors.
+    "meetings:decision_add": Case(
+        OFFICE, kwargs=lambda p: _pk(meet.matrix_ongoing(p)), method="post", ok_status=400
+    ),
+    "meetings:sign_in_screen": Case(OFFICE, kwargs=lambda p: _pk(meet.matrix_ongoing(p))),
+    "meetings:sign_in_code": Case(OFFICE, kwargs=lambda p: _pk(meet.matrix_ongoing(p))),
+    # Seeing the meeting is enough to open the page; it says who may not sign in and why.
+    "meetings:sign_in": Case(
+        MEETING_READERS,
+        kwargs=lambda p: {"pk": meet.matrix_ongoing(p).pk, "token": "0" * 24},
+    ),
+    "meetings:meeting_print": Case(
+        MEETING_READERS, kwargs=lambda p: {"pk": meet.matrix_meeting(p).pk, "document": "notice"}
+    ),
+    # A past meeting's guest: the office is told the list stays; nothing is removed.
+    "meetings:invitee_remove": Case(
+        OFFICE, kwargs=lambda p: _pk(meet.matrix_past_invitee(p)), method="post", ok_status=302
+    ),
+    "meetings:meeting_file": Case(MEETING_READERS, kwargs=lambda p: _pk(meet.matrix_file(p))),
+    # The office removes the file, so the superuser after it finds none.
+    "meetings:meeting_file_delete": Case(
+        OFFICE,
+        kwargs=lambda p: _pk(meet.matrix_file(p)),
+        method="post",
+        ok_status=302,
+        status_for={"superuser": 404},
+    ),
+    "meetings:series_list": Case(ANY_OFFICE),
+    "meetings:series_create": Case(ANY_OFFICE),
+    "meetings:series_edit": Case(OFFICE, kwargs=lambda p: _pk(meet.matrix_series(p))),
+    "meetings:series_generate": Case(
+        OFFICE, kwargs=lambda p: _pk(meet.matrix_series(p)), method="post", ok_status=302
+    ),
     # visits: the persona inspector leads a submitted visit to school A (the principal's) and
     # has a draft at school B (their assigned school). A draft is its authors' working copy: the
     # office lists it but cannot open it (test_visits_drafts).

@@ -1,0 +1,116 @@
+"""Factories and helpers for meeting tests."""
+
+import datetime
+import io
+import zipfile
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from meetings import services
+from meetings.models import (
+    Invitee,
+    InviteeGroup,
+    Meeting,
+    MeetingFile,
+    MeetingKind,
+    MeetingSeries,
+)
+from meetings.recipients import RecipientChoice
+from schools.models import Department
+
+
+def make_meeting(
+    personas,
+    *,
+    kind=MeetingKind.INSPECTORS,
+    starts_at=None,
+    hours: float = 2,
+    invite=(),
+    title="督学月例会",
+    county=None,
+    **fields,
+) -> Meeting:
+    """A meeting of the persona county (default in two days), with ``invite`` users invited."""
+    starts_at = starts_at or timezone.now() + datetime.timedelta(days=2)
+    meeting = Meeting.objects.create(
+        county=county or personas.county,
+        kind=kind,
+        title=title,
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(hours=hours),
+        place="县教育局三楼会议室",
+        created_by=personas.office,
+        **fields,
+    )
+    Invitee.objects.bulk_create(
+        Invitee(meeting=meeting, user=user, name=str(user), group=InviteeGroup.PERSON)
+        for user in invite
+    )
+    return meeting
+
+
+def ongoing(personas, **kwargs) -> Meeting:
+    """A meeting that began five minutes ago and lasts two hours."""
+    kwargs.setdefault("starts_at", timezone.now() - datetime.timedelta(minutes=5))
+    return make_meeting(personas, **kwargs)
+
+
+def past(personas, **kwargs) -> Meeting:
+    kwargs.setdefault("starts_at", timezone.now() - datetime.timedelta(days=3))
+    return make_meeting(personas, **kwargs)
+
+
+def department(personas, name="县财政局") -> Department:
+    return Department.objects.get_or_create(county=personas.county, name=name)[0]
+
+
+def pdf_upload(name="会议材料.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(
+        name, b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF", "application/pdf"
+    )
+
+
+def office_upload(kind: str, name: str | None = None) -> SimpleUploadedFile:
+    """A minimal .docx or .xlsx package: a zip with its content types and main part."""
+    main = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}[kind]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        package.writestr(main, "<x/>")
+    return SimpleUploadedFile(name or f"表格.{kind}", buffer.getvalue(), "application/zip")
+
+
+# Objects the URL-by-role matrix probes: meetings the persona inspector and principal are
+# invited to; the committee member is not (an inspectors' meeting).
+
+
+def matrix_meeting(personas) -> Meeting:
+    return make_meeting(personas, invite=[personas.inspector_user, personas.principal])
+
+
+def matrix_ongoing(personas) -> Meeting:
+    return ongoing(personas, invite=[personas.inspector_user, personas.principal])
+
+
+def matrix_past_invitee(personas) -> Invitee:
+    """A guest of a past meeting: the office may not remove them any more (the page says so)."""
+    meeting = past(personas, invite=[personas.inspector_user, personas.principal])
+    return Invitee.objects.create(meeting=meeting, name="王主任", organisation="县财政局")
+
+
+def matrix_file(personas) -> MeetingFile:
+    meeting = matrix_meeting(personas)
+    return services.add_file(
+        meeting=meeting, actor=personas.office, upload=pdf_upload(), max_bytes=10 * 1024 * 1024
+    )
+
+
+def matrix_series(personas) -> MeetingSeries:
+    return MeetingSeries.objects.create(
+        county=personas.county,
+        title="督学月例会",
+        place="县教育局三楼会议室",
+        invitees=RecipientChoice(inspectors=True).as_dict(),
+        created_by=personas.office,
+    )
