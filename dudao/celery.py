@@ -15,6 +15,7 @@ app.autodiscover_tasks()
 # How often beat runs the sweeps; each sweep records its run with this period, and /healthz
 # calls beat stopped when a sweep is several periods late.
 OUTBOX_SWEEP_EVERY = datetime.timedelta(minutes=1)
+REMINDER_SWEEP_EVERY = datetime.timedelta(minutes=5)
 
 # Daily jobs; each app's entry sits under its own key.
 app.conf.beat_schedule = app.conf.beat_schedule or {}
@@ -30,4 +31,9 @@ app.conf.beat_schedule["visit-draft-reminders"] = {
 app.conf.beat_schedule["sweep-pending-tasks"] = {
     "task": "accounts.tasks.sweep_pending_tasks",
     "schedule": OUTBOX_SWEEP_EVERY,
+}
+# Meeting, notice and month-end visit reminders: works out from the database what is due.
+app.conf.beat_schedule["sweep-reminders"] = {
+    "task": "meetings.tasks.sweep_reminders",
+    "schedule": REMINDER_SWEEP_EVERY,
 }

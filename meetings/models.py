@@ -779,6 +779,12 @@ class NoticeReply(models.Model):
     def __str__(self):
         return f"{self.recipient}: {self.replied_at:%Y-%m-%d}"
 
+    @property
+    def is_late(self) -> bool:
+        """Sent after the notice's due date (Asia/Shanghai)."""
+        due = self.recipient.notice.reply_due_on
+        return due is not None and timezone.localtime(self.replied_at).date() > due
+
 
 # --- Calendar feeds --------------------------------------------------------------------------
 

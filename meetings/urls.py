@@ -1,6 +1,5 @@
 from django.urls import path
-
-from meetings import views
+from meetings import notice_urls, views
 
 app_name = "meetings"
 
@@ -36,4 +35,6 @@ urlpatterns = [
     path("series/new/", views.series_create, name="series_create"),
     path("series/<int:pk>/edit/", views.series_edit, name="series_edit"),
     path("series/<int:pk>/generate/", views.series_generate, name="series_generate"),
+    # Work notices and calendar feeds (meetings/notice_urls.py).
+    *notice_urls.urlpatterns,
 ]
