@@ -1,0 +1,1 @@
+"""Benchmarks: the province generator (``province.py``) and the load run (``load.py``)."""
