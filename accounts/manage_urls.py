@@ -22,5 +22,6 @@ urlpatterns = [
     path("new/staff/", views.create_staff_login, name="create_staff_login"),
     path("new/missing/", views.create_missing_logins, name="create_missing_logins"),
     path("one-time-passwords/", views.one_time_passwords, name="one_time_passwords"),
+    path("reissue-unused/", views.reissue_unused_passwords, name="reissue_unused_passwords"),
     path("schools/<int:pk>/principal/", views.change_principal, name="change_principal"),
 ]

@@ -194,6 +194,24 @@ def unlock_login(*, user: User, actor: User) -> int:
     return cleared
 
 
+def principals_never_logged_in(queryset):
+    """Active principal logins of a school that nobody has used yet."""
+    return queryset.filter(
+        role=Role.PRINCIPAL, is_active=True, school__isnull=False, last_login__isnull=True
+    )
+
+
+@transaction.atomic
+def reissue_unused_passwords(*, users: Iterable[User], actor: User) -> list[OneTimeLogin]:
+    """New one-time passwords for logins never used (the old ones were lost or never handed
+    over), e.g. to print login slips; a login used in the meantime is left alone."""
+    users = [user for user in users if user.last_login is None and user.pk != actor.pk]
+    issued = [(user, _issue_one_time_password(user)) for user in users]
+    User.objects.bulk_update(users, ["password", "must_change_password"])
+    logger.info("one-time passwords of %d unused logins reissued by %s", len(issued), actor)
+    return issued
+
+
 def set_active(*, user: User, active: bool, actor: User) -> None:
     """Deactivate (the login stops working at once, sessions included) or reactivate."""
     if user.pk == actor.pk:

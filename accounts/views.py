@@ -28,6 +28,7 @@ from accounts.models import User
 from accounts.scoping import CHANGE
 from accounts.sheets import one_time_password_response
 from dudao.pagination import paginate
+from dudao.qr import qr_data_uri
 from inspectors.models import Inspector
 from schools.models import County, School
 
@@ -98,7 +99,13 @@ def _manageable_users(user):
 def _show_once(request, created: list[services.OneTimeLogin]):
     """Keep the one-time passwords for the next page, which shows them once and forgets them."""
     request.session[ONE_TIME_SESSION_KEY] = [
-        {"pk": user.pk, "name": str(user), "username": user.username, "password": password}
+        {
+            "pk": user.pk,
+            "name": str(user),
+            "username": user.username,
+            "password": password,
+            "school": user.school.name if user.school_id else "",
+        }
         for user, password in created
     ]
     return redirect("accounts:one_time_passwords")
@@ -120,6 +127,9 @@ def user_list(request):
             "page": page,
             "missing_inspectors": missing["inspectors"].count(),
             "missing_schools": missing["schools"].count(),
+            "unused_principals": services.principals_never_logged_in(
+                _manageable_users(request.user)
+            ).count(),
         },
     )
 
@@ -189,7 +199,25 @@ def user_reactivate(request, pk):
 def one_time_passwords(request):
     """Shows the passwords just issued, once: a reload finds them gone."""
     logins = request.session.pop(ONE_TIME_SESSION_KEY, [])
-    return render(request, "accounts/one_time_passwords.html", {"logins": logins})
+    context = {"logins": logins}
+    if logins:  # printed as login slips: the site's address and its QR code on each
+        context.update(site_url=settings.SITE_URL, site_qr=qr_data_uri(settings.SITE_URL))
+    return render(request, "accounts/one_time_passwords.html", context)
+
+
+@office_required
+@require_POST
+def reissue_unused_passwords(request):
+    """New one-time passwords for the principals who never logged in, shown once with their
+    login slips to print."""
+    unused = services.principals_never_logged_in(_manageable_users(request.user))
+    issued = services.reissue_unused_passwords(
+        users=unused.select_related("school").order_by("school__name"), actor=request.user
+    )
+    if not issued:
+        messages.info(request, _("Every principal has logged in already."))
+        return redirect("accounts:user_list")
+    return _show_once(request, issued)
 
 
 def _create_login_view(form_class, title, create):
