@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from meetings.ical import new_feed_token
 from PIL import Image
-
 from tests import factories_meetings as meet
+from tests import factories_notices as notices
 from tests import factories_rectifications as rect
 from tests import factories_visits as visits
 from tests.factories import CommitteeMemberFactory
@@ -43,6 +44,14 @@ def _with_photo(inspector):
     Image.new("RGB", (4, 4)).save(buffer, "PNG")
     inspector.photo.save("matrix.png", ContentFile(buffer.getvalue()))
     return inspector
+
+
+def _notice(personas) -> dict:
+    return {"pk": notices.matrix_notice(personas).pk}
+
+
+# A notice's recipient (the principal) and the office of its county.
+NOTICE_READERS = frozenset({"principal"}) | OFFICE
 
 
 def _member(personas):
@@ -187,6 +196,29 @@ CASES: dict[str, Case | None] = {
     "meetings:series_edit": Case(OFFICE, kwargs=lambda p: _pk(meet.matrix_series(p))),
     "meetings:series_generate": Case(
         OFFICE, kwargs=lambda p: _pk(meet.matrix_series(p)), method="post", ok_status=302
+    ),
+    # meetings: work notices (the probed one is sent to the principal, with a file, asking for
+    # a reply) and each user's own calendar feed
+    "meetings:notice_list": Case(LOGGED_IN),
+    "meetings:notice_create": Case(ANY_OFFICE),
+    "meetings:notice_detail": Case(NOTICE_READERS, kwargs=_notice),
+    # An empty reply: the principal gets the form back with its error, nothing is saved.
+    "meetings:notice_reply": Case(frozenset({"principal"}), kwargs=_notice, method="post"),
+    "meetings:notice_remind": Case(OFFICE, kwargs=_notice, method="post", ok_status=302),
+    "meetings:notice_withdraw": Case(OFFICE, kwargs=_notice, method="post", ok_status=302),
+    "meetings:notice_export": Case(OFFICE, kwargs=_notice),
+    "meetings:notice_file": Case(
+        NOTICE_READERS, kwargs=lambda p: {"pk": notices.matrix_notice(p).files.get().pk}
+    ),
+    "meetings:notice_reply_file": Case(
+        NOTICE_READERS, kwargs=lambda p: {"pk": notices.matrix_reply_file(p).pk}
+    ),
+    "meetings:calendar": Case(LOGGED_IN),
+    "meetings:calendar_reset": Case(LOGGED_IN, method="post", ok_status=302),
+    "meetings:calendar_stop": Case(LOGGED_IN, method="post", ok_status=302),
+    # The secret token is the credential: whoever holds it reads the feed, without a login.
+    "meetings:calendar_feed": Case(
+        EVERYONE, kwargs=lambda p: {"token": new_feed_token(p.principal)}
     ),
     # visits: the persona inspector leads a submitted visit to school A (the principal's) and
     # has a draft at school B (their assigned school). A draft is its authors' working copy: the
