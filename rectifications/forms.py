@@ -1,7 +1,7 @@
 """Forms of the rectification pages: one per step, the item form, the board filters, notices."""
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row, Submit
+from crispy_forms.layout import Column, Field, Layout, Row, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -27,6 +27,7 @@ from schools.models import School, SupervisionMatter, Township
 from visits.imaging import process_photo
 
 MAX_PHOTOS_PER_STEP = 10
+PHOTO_BUTTON = "rectifications/fields/photo_button.html"  # the visit record's styled button
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -79,6 +80,15 @@ class PhotosStepForm(StepForm):
         required=False,
         help_text=_("Take photos or choose them from the phone; up to 10."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(
+            *(
+                Field(name, template=PHOTO_BUTTON) if name == "photos" else name
+                for name in self.fields
+            )
+        )
 
     def clean_photos(self):
         uploads = self.cleaned_data["photos"]
@@ -361,7 +371,19 @@ class ItemForm(forms.ModelForm):
 
 
 class BoardFilterForm(forms.Form):
-    """The filters above the office board (GET); unknown or foreign ids are simply invalid."""
+    """The filters above the office board (GET); unknown or foreign ids are simply invalid.
+
+    ``show`` picks what awaits the office (the board opens on it) or every item."""
+
+    AWAITING_OFFICE = "office"
+    ALL_ITEMS = "all"
+
+    show = forms.ChoiceField(
+        label=_("Show"),
+        choices=[(AWAITING_OFFICE, _("Awaiting the office")), (ALL_ITEMS, _("All items"))],
+        required=False,
+        widget=forms.HiddenInput,
+    )
 
     township = forms.ModelChoiceField(
         label=_("Township"), queryset=Township.objects.none(), required=False
@@ -405,6 +427,7 @@ class BoardFilterForm(forms.Form):
         # Selects explain themselves by their "any ..." choice; the check boxes need their label.
         self.helper.label_class = "visually-hidden"
         self.helper.layout = Layout(
+            "show",
             Row(
                 Column("township", css_class="col-6 col-md-3"),
                 Column("school", css_class="col-6 col-md-3"),
@@ -420,14 +443,20 @@ class BoardFilterForm(forms.Form):
                     css_class="col-12 col-md-2",
                 ),
                 css_class="g-2 align-items-center",
-            )
+            ),
         )
+
+    @property
+    def shows_awaiting_office(self) -> bool:
+        return self.is_valid() and self.cleaned_data["show"] == self.AWAITING_OFFICE
 
     def filter(self, items, *, with_state: bool = True):
         """Narrow ``items`` by the valid filters; an invalid form filters nothing out."""
         if not self.is_bound or not self.is_valid():
             return items
         data = self.cleaned_data
+        if data["show"] == self.AWAITING_OFFICE:
+            items = items.awaiting_office()
         if data["township"]:
             items = items.filter(school__township=data["township"])
         if data["school"]:

@@ -228,6 +228,9 @@ class RectificationItemQuerySet(SchoolCaseQuerySet):
         """Reported done longer ago than the county's verification limit and still unchecked."""
         return self.filter(verification_overdue_q(today or timezone.localdate()))
 
+    def awaiting_office(self, today=None):
+        return self.filter(awaiting_office_q(today or timezone.localdate()))
+
     def with_listing(self):
         return self.select_related(
             "school__township", "county__settings", "matter", "responsible_inspector"
@@ -251,6 +254,16 @@ def verification_overdue_q(today: datetime.date) -> models.Q:
             ),
         )
     return models.Q(state=RectificationState.AWAITING_VERIFICATION) & q
+
+
+def awaiting_office_q(today: datetime.date) -> models.Q:
+    """Items that wait for the office: past the deadline (to chase, extend or escalate),
+    escalated to the bureau or the government and unresolved, or unverified too long."""
+    return (
+        models.Q(state__in=SCHOOL_MOVE_STATES, deadline__lt=today)
+        | (models.Q(state__in=UNRESOLVED_STATES) & ~models.Q(owner_level=OwnerLevel.SCHOOL))
+        | verification_overdue_q(today)
+    )
 
 
 class RectificationItem(models.Model):

@@ -27,11 +27,13 @@ from rectifications.models import (
     SCHOOL_MOVE_STATES,
     STEPS,
     UNRESOLVED_STATES,
+    EventAction,
     RectificationEvidence,
     RectificationItem,
     RectificationNotice,
     RectificationState,
     TransitionError,
+    awaiting_office_q,
     verification_overdue_q,
 )
 from schools.models import School, Township
@@ -52,16 +54,34 @@ NEXT_STEP = {
     RectificationState.CLOSED: gettext_lazy("Closed."),
 }
 
+# The step the school's item expects next; the principal's page leads with its form, and the
+# other steps the school may take (a progress report) wait below it.
+EXPECTED_STEP = {
+    RectificationState.OPEN: EventAction.PLAN_SUBMITTED,
+    RectificationState.IN_PROGRESS: EventAction.DONE_REPORTED,
+    RectificationState.RETURNED: EventAction.DONE_REPORTED,
+}
+
+
+def _board_form(request) -> BoardFilterForm:
+    """The board's filters; opened without any, it shows what awaits the office."""
+    data = request.GET
+    if not set(data) - {"page"}:
+        data = data.copy()
+        data["show"] = BoardFilterForm.AWAITING_OFFICE
+    return BoardFilterForm(data, user=request.user)
+
 
 @roles_required(OFFICE_AND_COMMITTEE)
 def board(request):
     """The county's items, filterable, with counts per state, for the office and committee."""
     items = RectificationItem.objects.for_user(request.user).with_listing()
-    form = BoardFilterForm(request.GET or None, user=request.user)
+    form = _board_form(request)
     unstated = form.filter(items, with_state=False)
     today = timezone.localdate()
     counts = unstated.aggregate(
         total=Count("pk"),
+        awaiting_office=Count("pk", filter=awaiting_office_q(today)),
         overdue=Count("pk", filter=Q(state__in=SCHOOL_MOVE_STATES, deadline__lt=today)),
         verification_overdue=Count("pk", filter=verification_overdue_q(today)),
         **{state: Count("pk", filter=Q(state=state)) for state in RectificationState.values},
@@ -100,8 +120,8 @@ def _by_urgency(items, today):
 @roles_required(OFFICE_AND_COMMITTEE)
 def board_export(request):
     """The board's filtered list as an .xlsx file."""
-    form = BoardFilterForm(request.GET or None, user=request.user)
-    if form.is_bound and not form.is_valid():
+    form = _board_form(request)
+    if not form.is_valid():
         # Never export more than asked: back to the board, which shows what is wrong.
         messages.error(request, _("Correct the filters before exporting."))
         return redirect(f"{reverse('rectifications:board')}?{request.GET.urlencode()}")
@@ -239,9 +259,13 @@ def my_items(request):
 
 def _item_context(request, item, bound=None):
     """The item page: facts, timeline, and the forms of the steps this user may take now."""
+    actions = item.allowed_actions(request.user)
+    expected = EXPECTED_STEP.get(item.state) if request.user.is_principal else None
+    if expected in actions:
+        actions = [expected, *(action for action in actions if action != expected)]
     step_forms = [
         (bound if bound and bound.action == action else STEP_FORMS[action](item=item))
-        for action in item.allowed_actions(request.user)
+        for action in actions
     ]
     county_settings = item.county.settings
     return {
@@ -260,6 +284,8 @@ def _item_context(request, item, bound=None):
         "can_issue_notice": item.school_id is not None
         and _may_issue_notice(request.user, item.school),
         "next_step": NEXT_STEP[item.state] if request.user.is_principal else "",
+        "expected_step": expected if expected in actions else None,
+        "other_steps_open": bound is not None and bound.action != expected,
     }
 
 

@@ -84,10 +84,15 @@ def test_board_filters_and_counts(client, personas):
         response = client.get(reverse("rectifications:board"), params)
         return set(response.context["page"].object_list), response.context["counts"]
 
+    # Opened plainly, the board shows what awaits the office: the overdue and escalated ones.
     items, counts = listed()
+    assert items == {overdue, escalated}
+    assert counts["awaiting_office"] == 2
+    items, counts = listed(show="all")
     assert items == {overdue, major, escalated}
     assert foreign not in items
     assert counts["open"] == 3 and counts["overdue"] == 1 and counts["total"] == 3
+    assert counts["awaiting_office"] == 2
     assert listed(overdue="on")[0] == {overdue}
     assert listed(escalated="on")[0] == {escalated}
     assert listed(severity="major")[0] == {major}
@@ -175,7 +180,7 @@ def test_item_page_shows_timeline_and_only_possible_steps(client, personas):
     client.force_login(personas.principal)
     response = client.get(reverse("rectifications:item", kwargs={"pk": item.pk}))
     actions = [form.action for form in response.context["step_forms"]]
-    assert actions == [EventAction.PROGRESS_REPORTED, EventAction.DONE_REPORTED]
+    assert actions == [EventAction.DONE_REPORTED, EventAction.PROGRESS_REPORTED]  # expected first
     assert "两周内整改" in response.content.decode()
     client.force_login(personas.committee)
     response = client.get(reverse("rectifications:item", kwargs={"pk": item.pk}))
@@ -245,7 +250,7 @@ def test_completion_refuses_a_file_that_is_no_photo(client, personas):
         {"done_reported-text": "已整改", "done_reported-photos": fake},
     )
     assert response.status_code == 200
-    assert response.context["step_forms"][1].errors["photos"]
+    assert response.context["step_forms"][0].errors["photos"]  # completion, expected first
     item.refresh_from_db()
     assert item.state == S.IN_PROGRESS
 
@@ -540,3 +545,64 @@ def test_the_inspector_attaches_photos_when_returning_and_verifying(client, pers
     other.submit_plan(personas.principal, "整改方案")
     other.report_done(personas.principal, "已整改", [photo()])
     assert client.post(step_url(other, EventAction.VERIFIED), {}).status_code == 302
+
+
+def test_board_opens_on_what_awaits_the_office(client, personas):
+    today = timezone.localdate()
+    overdue = make_item(personas, deadline=today - datetime.timedelta(days=1))
+    escalated = make_item(personas, school=personas.school_b)
+    escalated.escalate(personas.office, OwnerLevel.BUREAU, "缺少专职保安")
+    unverified = make_item(personas)
+    RectificationItem.objects.filter(pk=unverified.pk).update(
+        state=S.AWAITING_VERIFICATION,
+        reported_done_at=timezone.now() - datetime.timedelta(days=90),
+    )
+    in_time = make_item(personas)  # the school's move, deadline ahead: nothing for the office
+    client.force_login(personas.office)
+    board = reverse("rectifications:board")
+
+    def listed(**params):
+        return {item.pk for item in client.get(board, params).context["page"]}
+
+    waiting = {overdue.pk, escalated.pk, unverified.pk}
+    assert listed() == waiting
+    assert listed(page="1") == waiting
+    assert listed(show="office", severity="general") == waiting
+    assert listed(show="all") == waiting | {in_time.pk}
+    # A count card's link lists every item in that state.
+    assert listed(state="open") == {overdue.pk, escalated.pk, in_time.pk}
+    page = client.get(board).content.decode()
+    assert 'href="?show=all"' in page and "待督导室处理" in page
+    assert 'name="show" value="office"' in page  # applying filters stays on the same view
+
+
+def test_principal_item_page_leads_with_the_step_it_expects(client, personas):
+    item = make_item(personas)
+    client.force_login(personas.principal)
+    url = reverse("rectifications:item", kwargs={"pk": item.pk})
+
+    def page():
+        return client.get(url)
+
+    response = page()
+    assert response.context["expected_step"] == EventAction.PLAN_SUBMITTED
+    html = response.content.decode()
+    assert "下一步" in html and "请提交整改方案" in html
+    # The photo button the inspector has on the visit record: a hidden input behind a button.
+    assert 'class="visually-hidden photo-button-input"' in html
+    assert 'name="plan_submitted-photos"' in html and "拍照或选择照片" in html
+
+    item.submit_plan(personas.principal, "整改方案")
+    response = page()
+    actions = [form.action for form in response.context["step_forms"]]
+    assert actions == [EventAction.DONE_REPORTED, EventAction.PROGRESS_REPORTED]
+    html = response.content.decode()
+    assert html.index("报告整改完成") < html.index("<summary>") < html.index("报告整改进展")
+
+    # A progress report with an error comes back unfolded, with its error.
+    response = client.post(step_url(item, EventAction.PROGRESS_REPORTED), {})
+    assert response.context["other_steps_open"]
+    assert 'class="rect-other-steps mb-3" open' in response.content.decode()
+
+    client.force_login(personas.office)  # others see every step as before
+    assert client.get(url).context["expected_step"] is None
