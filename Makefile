@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 DEV := DEBUG=True
 PROD_CHECK_ENV := DEBUG=False SECRET_KEY=check-deploy-$(shell date +%s)-a8f3k2m9x7q1w5e6r4t0y2u8i3o7p9z ALLOWED_HOSTS=dudao.example.org
 
-.PHONY: setup run test lint messages bench
+.PHONY: setup run web worker beat test lint messages bench
 
 setup: $(VENV)/.installed
 
@@ -25,6 +25,20 @@ run: setup
 	$(DEV) $(PY) manage.py migrate --noinput
 	$(DEV) $(PY) manage.py seed_demo
 	$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Against PostgreSQL and Redis (README): the site, the Celery worker and beat, one terminal each.
+web: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: setup
+	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) first."; exit 1; }
+	$(VENV)/bin/celery -A dudao worker -l info
+
+# Beat keeps its schedule state beside the virtualenv; run exactly one beat per site.
+beat: setup
+	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) first."; exit 1; }
+	$(VENV)/bin/celery -A dudao beat -l info --schedule $(VENV)/celerybeat-schedule
 
 lint: setup
 	$(VENV)/bin/ruff check .
