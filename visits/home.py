@@ -2,7 +2,12 @@
 
 from schools.models import School
 from visits.models import Visit
-from visits.services import due_schools, inspector_month, month_duty, today_in_shanghai
+from visits.services import (
+    due_schools_queryset,
+    inspector_month,
+    month_duty,
+    today_in_shanghai,
+)
 
 
 def month_card(user) -> dict:
@@ -22,14 +27,14 @@ def feedback_card(user) -> dict:
 def due_card(user) -> dict:
     """Office and committee: schools behind on this month's duty, visits this month."""
     today = today_in_shanghai()
-    rows = due_schools(School.objects.for_user(user), year=today.year, month=today.month)
+    due = due_schools_queryset(School.objects.for_user(user), year=today.year, month=today.month)
     duty = (
         month_duty(user.county.settings, year=today.year, month=today.month)
         if user.county_id
         else None
     )
     return {
-        "visits_school_due_count": len(rows),
+        "visits_school_due_count": due.count(),
         "visits_month_count": Visit.objects.for_user(user)
         .submitted()
         .in_month(today.year, today.month)

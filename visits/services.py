@@ -367,24 +367,33 @@ def today_in_shanghai(now: datetime.datetime | None = None) -> datetime.date:
     return timezone.localtime(now or timezone.now(), SHANGHAI).date()
 
 
+def _duty_visit_count(year: int, month: int):
+    """Subquery: the outer school's visits that count for the duty in that month."""
+    start, following = month_bounds(year, month)
+    return Coalesce(
+        Subquery(
+            Visit.objects.counting_for_duty()
+            .filter(school=OuterRef("pk"), arrived_at__gte=start, arrived_at__lt=following)
+            .order_by()
+            .values("school")
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
 def with_duty_counts(schools, *, year: int, month: int):
     """Annotate schools with this month's duty visits and the time of the last visit."""
-    start, following = month_bounds(year, month)
-    duty_visits = (
-        Visit.objects.counting_for_duty()
-        .filter(school=OuterRef("pk"), arrived_at__gte=start, arrived_at__lt=following)
-        .order_by()
-        .values("school")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    following = month_bounds(year, month)[1]
     last_visit = (
         Visit.objects.submitted()
         .filter(school=OuterRef("pk"), arrived_at__lt=following)
         .order_by("-arrived_at")
     )
     return schools.annotate(
-        month_visits=Coalesce(Subquery(duty_visits, output_field=IntegerField()), Value(0)),
+        month_visits=_duty_visit_count(year, month),
         last_visit_at=Subquery(last_visit.values("arrived_at")[:1]),
         last_visit_kind=Subquery(last_visit.values("kind")[:1]),
     )
@@ -443,23 +452,47 @@ def inspector_month(user, *, today: datetime.date) -> tuple[MonthDuty, list[Scho
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
-def due_schools(schools, *, year: int, month: int) -> list[SchoolDutyRow]:
-    """Schools (of any county in ``schools``) that have not had their duty visits this month."""
+def due_schools_queryset(schools, *, year: int, month: int):
+    """The open schools among ``schools`` short of their county's duty visits in that month,
+    chosen by the database (a county has hundreds of schools; only the due ones come back)."""
+    from schools.models import CountySettings
+
+    counties_by_duty: dict[int, list[int]] = {}
+    for county_settings in CountySettings.objects.filter(
+        county_id__in=schools.order_by().values("county_id")
+    ):
+        required = month_duty(county_settings, year=year, month=month).visits_required
+        if required:
+            counties_by_duty.setdefault(required, []).append(county_settings.county_id)
+    due = Q(pk__in=[])
+    for required, county_ids in counties_by_duty.items():
+        due |= Q(county_id__in=county_ids, month_visits__lt=required)
+    return schools.active().annotate(month_visits=_duty_visit_count(year, month)).filter(due)
+
+
+def due_schools(schools, *, year: int, month: int, limit: int | None = None) -> list[SchoolDutyRow]:
+    """Schools (of any county in ``schools``) that have not had their duty visits this month;
+    the first ``limit`` of them when given."""
     annotated = with_duty_counts(
-        schools.active().select_related("township", "county__settings"), year=year, month=month
+        due_schools_queryset(schools, year=year, month=month).select_related(
+            "township", "county__settings"
+        ),
+        year=year,
+        month=month,
     ).prefetch_related(_current_inspectors())
-    rows = []
-    for school in annotated:
-        duty = month_duty(school.county.settings, year=year, month=month)
-        row = SchoolDutyRow(
+    if limit is not None:
+        annotated = annotated[:limit]
+    return [
+        SchoolDutyRow(
             school=school,
             month_visits=school.month_visits,
             last_visit_at=school.last_visit_at,
-            visits_required=duty.visits_required,
+            visits_required=month_duty(
+                school.county.settings, year=year, month=month
+            ).visits_required,
         )
-        if row.is_due:
-            rows.append(row)
-    return rows
+        for school in annotated
+    ]
 
 
 def _current_inspectors() -> Prefetch:

@@ -46,6 +46,7 @@ from visits.services import (
     add_upload,
     delete_photo,
     due_schools,
+    due_schools_queryset,
     filter_schools,
     filter_visits,
     inspector_month,
@@ -615,6 +616,10 @@ def _filtered(request, *, listed: bool = False):
     return form, filter_visits(visits, cleaned), cleaned
 
 
+# Schools still due shown above the visit list; the rest are counted (filters narrow them).
+DUE_ROWS = 50
+
+
 @login_required
 def visit_list(request):
     """督导记录: the visits the user may see, filtered; for county staff, the schools still due."""
@@ -633,9 +638,10 @@ def visit_list(request):
     if _is_county_staff(user):
         today = today_in_shanghai()
         year, month = cleaned.get("month") or (today.year, today.month)
-        context["due_rows"] = due_schools(
-            filter_schools(School.objects.for_user(user), cleaned), year=year, month=month
-        )
+        due = filter_schools(School.objects.for_user(user), cleaned)
+        # The first rows and the count: a county may have a thousand schools due on the 1st.
+        context["due_rows"] = due_schools(due, year=year, month=month, limit=DUE_ROWS)
+        context["due_count"] = due_schools_queryset(due, year=year, month=month).count()
         context["due_month"] = f"{year}-{month:02d}"
         if user.county_id:
             context["duty"] = month_duty(user.county.settings, year=year, month=month)
