@@ -12,8 +12,10 @@ from accounts.lockout import lockout_message
 from accounts.models import Role
 from accounts.scoping import CHANGE
 from accounts.services import inspectors_without_login, schools_without_login
+from dudao.pickers import SearchModelChoiceField
+from inspectors.forms import InspectorSearchField
 from inspectors.models import Inspector
-from schools.forms import cleaned_like_the_import
+from schools.forms import SchoolSearchField, cleaned_like_the_import
 from schools.importing import cells
 from schools.models import County, School
 
@@ -113,6 +115,13 @@ class UserFilterForm(forms.Form):
         return queryset
 
 
+class UserSearchField(SearchModelChoiceField):
+    """A login from a list that may be long, found by name, username or phone."""
+
+    search_lookups = ("display_name__icontains", "username__icontains", "phone__contains")
+    find_placeholder = _("Type part of the name, username or phone number")
+
+
 class _LoginCreateForm(forms.Form):
     """A creation form for the acting user's scope, with one submit button."""
 
@@ -124,7 +133,7 @@ class _LoginCreateForm(forms.Form):
 
 
 class InspectorLoginForm(_LoginCreateForm):
-    inspector = forms.ModelChoiceField(
+    inspector = InspectorSearchField(
         label=_("Inspector"),
         queryset=Inspector.objects.none(),
         help_text=_("Inspectors of your county who have no login yet."),
@@ -139,7 +148,7 @@ class InspectorLoginForm(_LoginCreateForm):
 
 
 class PrincipalLoginForm(_LoginCreateForm):
-    school = forms.ModelChoiceField(
+    school = SchoolSearchField(
         label=_("School"),
         queryset=School.objects.none(),
         help_text=_(

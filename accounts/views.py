@@ -28,6 +28,7 @@ from accounts.models import User
 from accounts.scoping import CHANGE
 from accounts.sheets import one_time_password_response
 from dudao.pagination import paginate
+from dudao.pickers import picker_response
 from dudao.qr import qr_data_uri
 from inspectors.models import Inspector
 from schools.models import County, School
@@ -224,6 +225,8 @@ def _create_login_view(form_class, title, create):
     @office_required
     def view(request):
         form = form_class(request.POST or None, user=request.user)
+        if found := picker_response(request, form):
+            return found
         if form.is_valid():
             try:
                 with transaction.atomic():

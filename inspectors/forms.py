@@ -7,9 +7,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from dudao.imaging import PhotoField
+from dudao.pickers import SearchModelChoiceField
 from inspectors.models import Assignment, Inspector, InspectorKind, InspectorStatus
 from schools.forms import (
     CountyFormMixin,
+    SchoolSearchField,
     cleaned_like_the_import,
     date_input,
     form_actions,
@@ -101,7 +103,7 @@ class InspectorForm(CountyFormMixin, forms.ModelForm):
             "photo",
         ]
         labels = {"name": _("Full name")}
-        field_classes = {"photo": PhotoField}
+        field_classes = {"photo": PhotoField, "employer_school": SchoolSearchField}
         widgets = {
             "appointed_on": date_input(),
             "term_ends_on": date_input(),
@@ -190,12 +192,19 @@ class InspectorForm(CountyFormMixin, forms.ModelForm):
             self.add_error("phone", _("Another inspector of this county has this phone number."))
 
 
-class InspectorChoiceField(forms.ModelChoiceField):
+class InspectorSearchField(SearchModelChoiceField):
+    """An inspector from a list that may be long, found by name, phone or employer."""
+
+    search_lookups = ("name__icontains", "phone__contains", "employer__icontains")
+    find_placeholder = _("Type part of the name or the phone number")
+
+
+class InspectorChoiceField(InspectorSearchField):
     def label_from_instance(self, inspector):
         return _("%(name)s (%(load)s schools)") % {"name": inspector.name, "load": inspector.load}
 
 
-class SchoolChoiceField(forms.ModelChoiceField):
+class SchoolChoiceField(SchoolSearchField):
     def label_from_instance(self, school):
         return _("%(name)s (%(count)s inspectors)") % {
             "name": school.name,

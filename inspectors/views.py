@@ -13,6 +13,7 @@ from accounts.access import OFFICE, OFFICE_AND_COMMITTEE, roles_required
 from accounts.scoping import CHANGE
 from dudao.files import private_file_response
 from dudao.pagination import paginate
+from dudao.pickers import picker_response
 from inspectors.forms import AssignmentEndForm, AssignmentForm, InspectorFilterForm, InspectorForm
 from inspectors.models import Assignment, Inspector
 from inspectors.services import save_inspector
@@ -105,6 +106,8 @@ def _edit_inspector(request, inspector: Inspector, *, cancel_url: str):
         user=request.user,
         cancel_url=cancel_url,
     )
+    if found := picker_response(request, form):
+        return found
     if request.method == "POST" and form.is_valid():
         inspector, ended = save_inspector(form=form, today=timezone.localdate())
         if creating:
@@ -139,6 +142,8 @@ def assignment_create(request):
     form = AssignmentForm(
         request.POST or None, initial=initial, user=request.user, cancel_url=cancel_url
     )
+    if found := picker_response(request, form):
+        return found
     if request.method == "POST" and form.is_valid():
         assignment = form.save()
         messages.success(

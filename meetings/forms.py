@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import UserSearchField
 from accounts.models import User
 from meetings.models import (
     Attendance,
@@ -52,6 +53,7 @@ class CommitteeMemberForm(TermDatesMixin, CountyFormMixin, forms.ModelForm):
         fields = ["name", "role", "organisation", "user", "term_starts_on", "term_ends_on"]
         labels = {"name": _("Full name")}
         widgets = {"term_starts_on": date_input(), "term_ends_on": date_input()}
+        field_classes = {"user": UserSearchField}
 
     def __init__(self, *args, user, cancel_url: str, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,6 +16,7 @@ from accounts.access import OFFICE, OFFICE_AND_COMMITTEE, has_role, roles_requir
 from accounts.scoping import CHANGE
 from dudao.files import attachment_response, safe_download_name
 from dudao.pagination import paginate
+from dudao.pickers import picker_response
 from dudao.qr import qr_svg
 from meetings import services
 from meetings.forms import (
@@ -103,6 +104,8 @@ def _edit_member(request, member: CommitteeMember):
         user=request.user,
         cancel_url=reverse("meetings:committee"),
     )
+    if found := picker_response(request, form):
+        return found
     if request.method == "POST" and form.is_valid():
         member = form.save()
         messages.success(request, _("%(name)s was saved.") % {"name": member.name})

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import CHANGE
+from dudao.pickers import SearchTextField, text_search_q
+from inspectors.forms import InspectorSearchField
 from inspectors.models import Inspector
 from rectifications.models import (
     SCHOOL_MOVE_STATES,
@@ -23,6 +25,7 @@ from rectifications.models import (
     deadline_error,
 )
 from rectifications.services import overdue_on_notice_message
+from schools.forms import SchoolSearchField
 from schools.models import School, SupervisionMatter, Township
 from visits.imaging import process_photo
 
@@ -318,6 +321,7 @@ class ItemForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
             "required_change": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"school": SchoolSearchField, "responsible_inspector": InspectorSearchField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -388,9 +392,7 @@ class BoardFilterForm(forms.Form):
     township = forms.ModelChoiceField(
         label=_("Township"), queryset=Township.objects.none(), required=False
     )
-    school = forms.ModelChoiceField(
-        label=_("School"), queryset=School.objects.none(), required=False
-    )
+    school = SearchTextField(label=_("School"), placeholder=_("School name or code"))
     matter = forms.ModelChoiceField(
         label=_("Matter"), queryset=SupervisionMatter.objects.none(), required=False
     )
@@ -402,9 +404,7 @@ class BoardFilterForm(forms.Form):
         choices=[("", _("Any state")), *RectificationState.choices],
         required=False,
     )
-    inspector = forms.ModelChoiceField(
-        label=_("Inspector"), queryset=Inspector.objects.none(), required=False
-    )
+    inspector = SearchTextField(label=_("Inspector"), placeholder=_("Responsible inspector"))
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     escalated = forms.BooleanField(label=_("Escalated only"), required=False)
     verification_overdue = forms.BooleanField(label=_("Verification overdue only"), required=False)
@@ -412,15 +412,9 @@ class BoardFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["township"].queryset = Township.objects.for_user(user)
-        self.fields["school"].queryset = School.objects.for_user(user).only("pk", "name")
         self.fields["matter"].queryset = SupervisionMatter.objects.for_user(user)
-        self.fields["inspector"].queryset = (
-            Inspector.objects.for_user(user).responsible().only("pk", "name")
-        )
         self.fields["township"].empty_label = _("Any township")
-        self.fields["school"].empty_label = _("Any school")
         self.fields["matter"].empty_label = _("Any matter")
-        self.fields["inspector"].empty_label = _("Any inspector")
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.disable_csrf = True
@@ -460,7 +454,9 @@ class BoardFilterForm(forms.Form):
         if data["township"]:
             items = items.filter(school__township=data["township"])
         if data["school"]:
-            items = items.filter(school=data["school"])
+            items = items.filter(
+                text_search_q(data["school"], SchoolSearchField.search_lookups, "school__")
+            )
         if data["matter"]:
             items = items.filter(matter=data["matter"])
         if data["severity"]:
@@ -468,7 +464,10 @@ class BoardFilterForm(forms.Form):
         if data["state"] and with_state:
             items = items.filter(state=data["state"])
         if data["inspector"]:
-            items = items.filter(responsible_inspector=data["inspector"])
+            lookups = InspectorSearchField.search_lookups
+            items = items.filter(
+                text_search_q(data["inspector"], lookups, "responsible_inspector__")
+            )
         if data["overdue"]:
             items = items.overdue()
         if data["escalated"]:

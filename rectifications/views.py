@@ -21,6 +21,7 @@ from accounts.models import Role
 from accounts.scoping import CHANGE, VIEW
 from dudao.files import private_file_response
 from dudao.pagination import paginate
+from dudao.pickers import picker_response
 from rectifications import export, services
 from rectifications.forms import STEP_FORMS, BoardFilterForm, ItemForm, NoticeForm
 from rectifications.models import (
@@ -334,6 +335,8 @@ def item_action(request, pk, action):
 def item_create(request):
     """Open an item by hand: from a complaint, a special supervision or a meeting decision."""
     form = ItemForm(request.POST or None, user=request.user)
+    if found := picker_response(request, form):
+        return found
     if form.is_valid():
         data = form.cleaned_data
         item = services.open_item(

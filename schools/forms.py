@@ -10,6 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from dudao.layout import LinkButton
+from dudao.pickers import SearchModelChoiceField
 from schools.importing import cells
 from schools.models import County, CountySettings, School, SchoolKind, Township, Zone
 
@@ -63,6 +64,15 @@ def search_bar_helper(form, *columns: Column, autosubmit: tuple[str, ...]) -> Fo
         )
     )
     return helper
+
+
+class SchoolSearchField(SearchModelChoiceField):
+    """A school from a list that may be long, found by name or school code; a ``township``
+    field of the same form narrows it."""
+
+    search_lookups = ("name__icontains", "code__startswith")
+    narrow_lookups = {"township": "township_id"}
+    find_placeholder = _("Type part of the name or the school code")
 
 
 class CountyFormMixin:
@@ -199,6 +209,7 @@ class SchoolForm(CountyFormMixin, forms.ModelForm):
             "phone",
         ]
         labels = {"is_active": _("Open (not closed)")}
+        field_classes = {"central_school": SchoolSearchField}
 
     def __init__(self, *args, user, cancel_url: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -209,6 +220,8 @@ class SchoolForm(CountyFormMixin, forms.ModelForm):
         if self.instance.pk:
             centrals = centrals.exclude(pk=self.instance.pk)
         self.limit_to_county("central_school", centrals)
+        # The school's own township field is no filter for its central school.
+        self.fields["central_school"].narrow_lookups = {}
         self.helper = FormHelper()
         self.helper.layout = Layout(
             *(["county"] if "county" in self.fields else []),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.access import COUNTY_READERS, OFFICE, OFFICE_AND_COMMITTEE, roles_required
 from accounts.scoping import CHANGE, VIEW
 from dudao.pagination import paginate
+from dudao.pickers import picker_response
 from inspectors.models import Assignment, Inspector
 from schools.access import county_choices, county_for, may_change
 from schools.forms import CountySettingsForm, SchoolFilterForm, SchoolForm
@@ -96,6 +97,8 @@ def _edit_school(request, school: School, *, cancel_url: str):
     form = SchoolForm(
         request.POST or None, instance=school, user=request.user, cancel_url=cancel_url
     )
+    if found := picker_response(request, form):
+        return found
     if request.method == "POST" and form.is_valid():
         school = form.save()
         if creating:

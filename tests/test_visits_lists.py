@@ -105,13 +105,17 @@ def test_filters(client, personas):
     assert listed(month="2026-11") == [special.pk]
     assert listed(month="2026-10") == [october.pk]
     assert listed(kind=VisitKind.SPECIAL) == [special.pk]
-    assert listed(school=personas.school_b.pk) == [october.pk]
+    # Schools and inspectors are found by a text box (name or code), never a long select.
+    assert listed(school=personas.school_b.code) == [october.pk]
+    assert listed(school="第二") == [october.pk]
+    assert listed(school=personas.other_school.name) == []
     matter_7 = personas.county.supervision_matters.get(number=7).pk
     matter_6 = personas.county.supervision_matters.get(number=6).pk
     assert listed(matter=matter_7) == [special.pk]
     assert listed(matter=matter_6) == [october.pk]  # through its problem
     assert listed(township=personas.school_a.township_id) == [special.pk, october.pk]
-    assert listed(inspector=personas.inspector.pk) == [special.pk, october.pk]
+    assert listed(inspector=personas.inspector.name) == [special.pk, october.pk]
+    assert listed(inspector="没有这个人") == []
 
 
 def test_flagged_check_ins_include_visits_never_checked_in(client, personas):

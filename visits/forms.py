@@ -17,8 +17,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from dudao.layout import LinkButton
+from dudao.pickers import SearchTextField
+from inspectors.forms import InspectorSearchField
 from inspectors.models import Assignment, Inspector, InspectorStatus
 from rectifications.models import Severity, deadline_error
+from schools.forms import SchoolSearchField
 from schools.models import School, SupervisionMatter, Township
 from visits.models import (
     CLIENT_CLOCK_SKEW,
@@ -144,6 +147,7 @@ class VisitForm(forms.ModelForm):
             "feedback_to_school": forms.Textarea(attrs={"rows": TEXT_ROWS}),
             "co_inspectors": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"inspector": InspectorSearchField}
         labels = {
             "problems_text": _("Problems noted as free text (no rectification item)"),
         }
@@ -461,9 +465,9 @@ PROBLEM_HELPER = inline_helper(
 class StartVisitForm(forms.Form):
     """Start a visit at a school chosen from a list (special inspectors and the office)."""
 
-    school = forms.ModelChoiceField(School.objects.none(), label=capfirst(_("school")))
+    school = SchoolSearchField(School.objects.none(), label=capfirst(_("school")))
     kind = forms.ChoiceField(label=capfirst(_("kind of visit")), choices=VisitKind.choices)
-    inspector = forms.ModelChoiceField(
+    inspector = InspectorSearchField(
         Inspector.objects.none(),
         label=_("Inspector (whom the record is for)"),
         required=False,
@@ -492,15 +496,8 @@ class VisitFilterForm(forms.Form):
     township = forms.ModelChoiceField(
         Township.objects.none(), label=capfirst(_("township")), required=False, empty_label=_("All")
     )
-    school = forms.ModelChoiceField(
-        School.objects.none(), label=capfirst(_("school")), required=False, empty_label=_("All")
-    )
-    inspector = forms.ModelChoiceField(
-        Inspector.objects.none(),
-        label=capfirst(_("inspector")),
-        required=False,
-        empty_label=_("All"),
-    )
+    school = SearchTextField(label=capfirst(_("school")), placeholder=_("School name or code"))
+    inspector = SearchTextField(label=capfirst(_("inspector")), placeholder=_("Inspector's name"))
     kind = forms.ChoiceField(
         label=capfirst(_("kind of visit")),
         choices=[("", _("All"))] + list(VisitKind.choices),
@@ -527,8 +524,6 @@ class VisitFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["township"].queryset = Township.objects.for_user(user)
-        self.fields["school"].queryset = School.objects.for_user(user).order_by("name")
-        self.fields["inspector"].queryset = Inspector.objects.for_user(user)
         self.fields["matter"].queryset = SupervisionMatter.objects.for_user(user).filter(
             is_active=True
         )

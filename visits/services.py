@@ -11,7 +11,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from dudao.pickers import text_search_q
+from inspectors.forms import InspectorSearchField
 from inspectors.models import Assignment, Inspector, InspectorStatus
+from schools.forms import SchoolSearchField
 from schools.models import School, SupervisionMatter
 from visits.imaging import MESSAGES, check_size, is_pdf, process_photo
 from visits.models import (
@@ -525,17 +528,28 @@ def filter_schools(schools, data: dict):
     if data.get("township"):
         schools = schools.filter(township=data["township"])
     if data.get("school"):
-        schools = schools.filter(pk=data["school"].pk)
+        schools = schools.filter(text_search_q(data["school"], SchoolSearchField.search_lookups))
     if data.get("inspector"):
-        schools = schools.filter(pk__in=Assignment.objects.school_ids_of(data["inspector"].pk))
+        covering = Assignment.objects.current().filter(
+            text_search_q(data["inspector"], InspectorSearchField.search_lookups, "inspector__")
+        )
+        schools = schools.filter(pk__in=covering.values("school_id"))
     return schools
 
 
 def filter_visits(visits, data: dict):
     """Apply the cleaned filter form of the visit list."""
-    for field in ("school", "inspector", "kind", "status"):
+    for field in ("kind", "status"):
         if data.get(field):
             visits = visits.filter(**{field: data[field]})
+    if data.get("school"):
+        visits = visits.filter(
+            text_search_q(data["school"], SchoolSearchField.search_lookups, "school__")
+        )
+    if data.get("inspector"):
+        visits = visits.filter(
+            text_search_q(data["inspector"], InspectorSearchField.search_lookups, "inspector__")
+        )
     if data.get("township"):
         visits = visits.filter(school__township=data["township"])
     if data.get("matter"):

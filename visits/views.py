@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from accounts.scoping import VIEW
 from dudao.files import private_file_response
 from dudao.pagination import paginate
+from dudao.pickers import picker_response
 from inspectors.models import Inspector
 from schools.models import School
 from visits.export import visits_response
@@ -148,6 +149,8 @@ def visit_new(request):
     form = StartVisitForm(
         request.POST or None, schools=schools, user=user, initial=request.GET.dict()
     )
+    if found := picker_response(request, form):
+        return found
     if request.method == "POST" and form.is_valid():
         try:
             visit = start_visit(
@@ -275,6 +278,8 @@ def visit_edit(request, pk: int):
             )
     else:
         forms = _record_forms(visit, user, co_search=request.GET.get("co", ""))
+        if found := picker_response(request, forms[0]):  # the office's inspector picker
+            return found
     form, notes, problems = forms
     return render(
         request,
