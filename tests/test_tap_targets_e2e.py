@@ -23,12 +23,24 @@ def assert_big_enough(page, live_server, paths):
     assert page.csp_violations == []
 
 
+def submitted_with_a_problem(personas):
+    """A submitted visit to school A (the principal's) whose problem became an item."""
+    visit = factories_visits.VisitFactory(
+        school=personas.school_a, inspector=personas.inspector, created_by=personas.inspector_user
+    )
+    factories_visits.add_photo(visit, personas.inspector_user)
+    matter = visit.school.county.supervision_matters.first()
+    visit.problems.create(matter=matter, description="消防通道堆放杂物")
+    visit.submit(personas.inspector_user)
+    return visit
+
+
 def test_inspector_pages(personas, live_server, phone_page):
     draft = factories_visits.matrix_draft_visit(personas)  # at school B, the inspector's
     matter = draft.school.county.supervision_matters.first()
     draft.problems.create(matter=matter, description="消防通道堆放杂物")  # a row with its delete
     factories_visits.add_photo(draft, personas.inspector_user)
-    submitted = factories_visits.matrix_submitted_visit(personas, with_photo=True)
+    submitted = submitted_with_a_problem(personas)
     to_verify = factories_rectifications.make_item(
         personas, responsible_inspector=personas.inspector
     )
@@ -58,7 +70,7 @@ def test_inspector_pages(personas, live_server, phone_page):
 
 
 def test_principal_pages(personas, live_server, phone_page):
-    submitted = factories_visits.matrix_submitted_visit(personas, with_photo=True)
+    submitted = submitted_with_a_problem(personas)
     open_item = factories_rectifications.make_item(personas)
     in_progress = factories_rectifications.make_item(personas)
     in_progress.submit_plan(personas.principal, "整改方案")
