@@ -3,10 +3,11 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from accounts.access import ALL_ROLES, OFFICE, OFFICE_AND_COMMITTEE
-from accounts.models import Role
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from accounts.access import ALL_ROLES, OFFICE, OFFICE_AND_COMMITTEE
+from accounts.models import Role
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,8 @@ NAV_ITEMS = [
     NavItem(_("Rectifications"), "rectifications:my_items", frozenset({Role.INSPECTOR})),
     NavItem(_("Inspectors"), "inspectors:inspector_list", OFFICE_AND_COMMITTEE),
     NavItem(_("Coverage"), "schools:coverage", OFFICE_AND_COMMITTEE),
-    NavItem(_("Work notices"), "meetings:notice_list", ALL_ROLES),
     NavItem(_("Meetings"), "meetings:meeting_list", ALL_ROLES),
+    NavItem(_("Work notices"), "meetings:notice_list", ALL_ROLES),
     NavItem(_("Committee"), "meetings:committee", OFFICE_AND_COMMITTEE, "manage"),
     NavItem(_("Accounts"), "accounts:user_list", OFFICE, "manage"),
     NavItem(_("Import"), "schools:import", OFFICE, "manage"),

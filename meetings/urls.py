@@ -1,4 +1,5 @@
 from django.urls import path
+
 from meetings import notice_urls, views
 
 app_name = "meetings"

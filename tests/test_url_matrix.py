@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from meetings.ical import new_feed_token
 from PIL import Image
+
+from meetings.ical import new_feed_token
 from tests import factories_meetings as meet
 from tests import factories_notices as notices
 from tests import factories_rectifications as rect
