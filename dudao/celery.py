@@ -23,6 +23,11 @@ app.conf.beat_schedule["rectification-reminders"] = {
     "task": "rectifications.tasks.send_daily_reminders",
     "schedule": crontab(hour=7, minute=30),
 }
+# On the 1st, last month's report (月报) for every county that has none yet.
+app.conf.beat_schedule["monthly-reports"] = {
+    "task": "reports.tasks.compile_last_month",
+    "schedule": crontab(day_of_month=1, hour=2, minute=0),
+}
 app.conf.beat_schedule["visit-draft-reminders"] = {
     "task": "visits.tasks.remind_stale_drafts",
     "schedule": crontab(hour=8, minute=0),

@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "visits",
     "meetings",
     "rectifications",
+    # Last: reads every app above, and their translations take precedence over its own.
+    "reports",
 ]
 
 MIDDLEWARE = [

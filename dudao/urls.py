@@ -15,6 +15,7 @@ urlpatterns = [
     path("inspectors/", include("inspectors.urls")),
     path("visits/", include("visits.urls")),
     path("meetings/", include("meetings.urls")),
+    path("reports/", include("reports.urls")),
     path("rectifications/", include("rectifications.urls")),
     path("notifications/", include("accounts.notification_urls")),
     path("admin/", admin.site.urls),

@@ -22,6 +22,7 @@ from accounts.scoping import CHANGE, VIEW
 from dudao.files import private_file_response
 from dudao.pagination import paginate
 from dudao.pickers import picker_response
+from dudao.xlsx import INLINE_EXPORT_ROWS
 from rectifications import export, services
 from rectifications.forms import STEP_FORMS, BoardFilterForm, ItemForm, NoticeForm
 from rectifications.models import (
@@ -126,8 +127,11 @@ def board_export(request):
         # Never export more than asked: back to the board, which shows what is wrong.
         messages.error(request, _("Correct the filters before exporting."))
         return redirect(f"{reverse('rectifications:board')}?{request.GET.urlencode()}")
-    items = RectificationItem.objects.for_user(request.user).with_listing()
-    return export.items_response(_by_urgency(form.filter(items), timezone.localdate()))
+    items = form.filter(RectificationItem.objects.for_user(request.user).with_listing())
+    if items.count() > INLINE_EXPORT_ROWS:  # too long for the request: the worker writes it
+        query = request.GET.urlencode()
+        return redirect(f"{reverse('reports:export', args=['rectifications'])}?{query}")
+    return export.items_response(_by_urgency(items, timezone.localdate()))
 
 
 @roles_required(OFFICE_AND_COMMITTEE)

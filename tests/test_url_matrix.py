@@ -19,6 +19,7 @@ from meetings.ical import new_feed_token
 from tests import factories_meetings as meet
 from tests import factories_notices as notices
 from tests import factories_rectifications as rect
+from tests import factories_reports as reports
 from tests import factories_visits as visits
 from tests.factories import CommitteeMemberFactory
 
@@ -349,6 +350,37 @@ CASES: dict[str, Case | None] = {
         ok_status=302,
     ),
     "notifications:read_all": Case(LOGGED_IN, method="post", ok_status=302),
+}
+
+CASES |= {
+    # reports: county figures for county staff; a region user reads its counties' (read-only)
+    "reports:dashboard": Case(COUNTY_PAGES),
+    "reports:records": Case(COUNTY_PAGES),
+    "reports:region": Case(frozenset({"region", "superuser"})),
+    "reports:my_page": Case(frozenset({"inspector"})),
+    "reports:school_page": Case(frozenset({"principal"})),
+    "reports:monthly_list": Case(COUNTY_PAGES),
+    "reports:monthly_detail": Case(COUNTY_STAFF, kwargs=lambda p: _pk(reports.matrix_report(p))),
+    "reports:monthly_status": Case(COUNTY_STAFF, kwargs=lambda p: _pk(reports.matrix_report(p))),
+    "reports:monthly_download": Case(COUNTY_STAFF, kwargs=lambda p: _pk(reports.matrix_report(p))),
+    "reports:summary": Case(COUNTY_PAGES),
+    # School A's archive: its principal too; the persona inspector is not assigned to it.
+    "reports:archive": Case(COUNTY_STAFF | {"principal"}, kwargs=lambda p: _pk(p.school_a)),
+    "reports:archive_xlsx": Case(COUNTY_STAFF | {"principal"}, kwargs=lambda p: _pk(p.school_a)),
+    "reports:assessment": Case(COUNTY_PAGES),
+    "reports:assessment_export": Case(COUNTY_PAGES),
+    "reports:assessment_detail": Case(COUNTY_STAFF, kwargs=lambda p: _pk(p.inspector)),
+    "reports:export": Case(COUNTY_PAGES, kwargs=lambda p: {"kind": "visits"}),
+    # An export is its requester's own (the persona office's).
+    "reports:export_job": Case(
+        frozenset({"office"}), kwargs=lambda p: _pk(reports.matrix_export(p))
+    ),
+    "reports:export_status": Case(
+        frozenset({"office"}), kwargs=lambda p: _pk(reports.matrix_export(p))
+    ),
+    "reports:export_download": Case(
+        frozenset({"office"}), kwargs=lambda p: _pk(reports.matrix_export(p))
+    ),
 }
 
 IGNORED_PREFIXES = ("admin:",)  # Django admin guards itself with is_staff

@@ -514,6 +514,13 @@ class VisitFilterForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "month"}),
     )
+    # A term or a year (the report pages link here with them).
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     status = forms.ChoiceField(
         label=capfirst(_("status")),
         choices=[("", _("All"))] + list(VisitStatus.choices),
@@ -535,7 +542,16 @@ class VisitFilterForm(forms.Form):
         self.helper.layout = Layout(
             *(
                 Div(name, css_class=column)
-                for name in ("month", "township", "school", "inspector", "kind", "matter")
+                for name in (
+                    "month",
+                    "date_from",
+                    "date_to",
+                    "township",
+                    "school",
+                    "inspector",
+                    "kind",
+                    "matter",
+                )
             ),
             Div("status", css_class=column),
             Div(Field("flagged"), css_class=f"{column} pb-2"),

@@ -560,6 +560,14 @@ def filter_visits(visits, data: dict):
     if data.get("month"):
         year, month = data["month"]
         visits = visits.in_month(year, month)
+    if data.get("date_from"):
+        start = datetime.datetime.combine(data["date_from"], datetime.time.min, SHANGHAI)
+        visits = visits.filter(arrived_at__gte=start)
+    if data.get("date_to"):
+        following = data["date_to"] + datetime.timedelta(days=1)
+        visits = visits.filter(
+            arrived_at__lt=datetime.datetime.combine(following, datetime.time.min, SHANGHAI)
+        )
     if data.get("flagged"):
         visits = visits.filter(check_in_status__in=FLAGGED_CHECK_INS)
     return visits

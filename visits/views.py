@@ -24,6 +24,7 @@ from accounts.scoping import VIEW
 from dudao.files import private_file_response
 from dudao.pagination import paginate
 from dudao.pickers import picker_response
+from dudao.xlsx import INLINE_EXPORT_ROWS
 from inspectors.models import Inspector
 from schools.models import School
 from visits.export import visits_response
@@ -660,6 +661,8 @@ def visit_export(request):
     if form.errors:  # exporting more than was asked for would hand out the wrong list
         messages.error(request, _("Correct the filters first; nothing was exported."))
         return redirect(f"{reverse('visits:visit_list')}?{request.GET.urlencode()}")
+    if visits.count() > INLINE_EXPORT_ROWS:  # too long for the request: the worker writes it
+        return redirect(f"{reverse('reports:export', args=['visits'])}?{request.GET.urlencode()}")
     return visits_response(
         with_list_columns(visits).prefetch_related("co_inspectors"),
         filename=f"督导记录-{today_in_shanghai():%Y%m%d}.xlsx",

@@ -1,0 +1,243 @@
+"""Visits against the monthly duty, per school and per inspector, counted in the database.
+
+A school owes its county's duty visits (``CountySettings.monthly_visit_duty``) every month that
+is not a holiday month. Each month counts at most the duty, so five visits to one school never
+make up for a school nobody visited. An inspector owes the duty of every school assigned to them
+in a month (an assignment that overlaps the month), and a visit counts for them when they led it
+or came along as a co-inspector.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Least
+
+from inspectors.models import Assignment, Inspector, InspectorStatus
+from reports.figures import Scope, duty_done_expression, duty_months
+from reports.periods import Period
+from schools.models import School
+from visits.models import Visit, month_bounds
+from visits.services import month_duty
+
+
+def _count(queryset, group: str):
+    counted = queryset.order_by().values(group).annotate(n=Count("pk", distinct=True)).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+@dataclass(frozen=True)
+class SchoolDuty:
+    school: School
+    inspectors: list
+    due: int
+    done: int
+    duty_visits: int
+    visits: int
+    last_visit_at: datetime.datetime | None
+
+    @property
+    def is_behind(self) -> bool:
+        return self.done < self.due
+
+    @property
+    def rate(self):
+        return self.done / self.due if self.due else None
+
+
+def school_duty(scope: Scope, period: Period, today: datetime.date) -> list[SchoolDuty]:
+    """Every open school of the scope with its visits in the period: four queries in all."""
+    months = duty_months(period, today)
+    counties = list(scope.counties)
+    required = {
+        county.pk: sum(
+            month_duty(county.settings, year=year, month=month).visits_required
+            for year, month in months
+        )
+        for county in counties
+    }
+    in_period = Visit.objects.submitted().filter(
+        school=OuterRef("pk"), arrived_at__gte=period.start_at, arrived_at__lt=period.end_at
+    )
+    last_visit = (
+        Visit.objects.submitted()
+        .filter(school=OuterRef("pk"), arrived_at__lt=period.end_at)
+        .order_by("-arrived_at")
+        .values("arrived_at")[:1]
+    )
+    schools = (
+        scope.schools()
+        .active()
+        .select_related("township")
+        .annotate(
+            duty_done=duty_done_expression(counties, months),
+            duty_visits=_count(in_period.counting_for_duty(), "school"),
+            all_visits=_count(in_period, "school"),
+            last_visit_at=Subquery(last_visit, output_field=DateTimeField()),
+        )
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.current()
+                .select_related("inspector")
+                .order_by("started_on", "pk"),
+                to_attr="current_assignments",
+            )
+        )
+        .order_by("township__name", "name")
+    )
+    return [
+        SchoolDuty(
+            school=school,
+            inspectors=[assignment.inspector for assignment in school.current_assignments],
+            due=required.get(school.county_id, 0),
+            done=school.duty_done,
+            duty_visits=school.duty_visits,
+            visits=school.all_visits,
+            last_visit_at=school.last_visit_at,
+        )
+        for school in schools
+    ]
+
+
+@dataclass
+class InspectorDuty:
+    inspector: Inspector
+    schools: int = 0
+    due: int = 0
+    done: int = 0
+    led: int = 0
+    co_visits: int = 0
+    on_time: int = 0
+
+    @property
+    def rate(self):
+        return self.done / self.due if self.due else None
+
+    @property
+    def on_time_rate(self):
+        return self.on_time / self.led if self.led else None
+
+
+def _month_overlap(year: int, month: int) -> Q:
+    first = datetime.date(year, month, 1)
+    last = month_bounds(year, month)[1].date() - datetime.timedelta(days=1)
+    return Q(started_on__lte=last) & (Q(ended_on__isnull=True) | Q(ended_on__gte=first))
+
+
+def _inspector_visits_in(year: int, month: int):
+    """Duty visits to the outer assignment's school in a month led or joined by its inspector."""
+    start, following = month_bounds(year, month)
+    visits = (
+        Visit.objects.counting_for_duty()
+        .filter(school=OuterRef("school_id"), arrived_at__gte=start, arrived_at__lt=following)
+        .filter(Q(inspector=OuterRef("inspector_id")) | Q(co_inspectors=OuterRef("inspector_id")))
+    )
+    return _count(visits, "school")
+
+
+def on_time_limit(county_settings) -> datetime.timedelta:
+    """A record is on time when submitted within the county's draft reminder period after the
+    visit began (counties ask for the record within two days, the national default)."""
+    return datetime.timedelta(days=county_settings.draft_reminder_days)
+
+
+def inspector_duty(
+    county, period: Period, today: datetime.date, *, inspectors=None
+) -> list[InspectorDuty]:
+    """The county's responsible inspectors (active, or assigned during the period) with their
+    duty, visits led and joined, and records submitted on time: four queries in all."""
+    months = duty_months(period, today)
+    assignments = Assignment.objects.filter(
+        school__county=county, school__is_active=True, inspector__county=county
+    )
+    overlapping = Q(pk__in=[])
+    due_parts, done_parts = [], []
+    for year, month in months:
+        overlap = _month_overlap(year, month)
+        overlapping |= overlap
+        required = month_duty(county.settings, year=year, month=month).visits_required
+        due_parts.append(Case(When(overlap, then=Value(required)), default=Value(0)))
+        done_parts.append(
+            Case(
+                When(overlap, then=Least(_inspector_visits_in(year, month), Value(required))),
+                default=Value(0),
+            )
+        )
+    per_inspector = {}
+    if months:
+        rows = (
+            assignments.filter(overlapping)
+            .order_by()
+            .values("inspector_id")
+            .annotate(
+                schools=Count("school_id", distinct=True),
+                due=Sum(_sum(due_parts), output_field=IntegerField()),
+                done=Sum(_sum(done_parts), output_field=IntegerField()),
+            )
+        )
+        per_inspector = {row["inspector_id"]: row for row in rows}
+    if inspectors is None:
+        inspectors = (
+            Inspector.objects.filter(county=county)
+            .responsible()
+            .filter(Q(status=InspectorStatus.ACTIVE) | Q(pk__in=list(per_inspector)))
+        )
+    inspectors = list(inspectors.order_by("name", "pk"))
+    in_period = Visit.objects.submitted().filter(
+        school__county=county, arrived_at__gte=period.start_at, arrived_at__lt=period.end_at
+    )
+    led = {
+        row["inspector_id"]: row
+        for row in in_period.order_by()
+        .values("inspector_id")
+        .annotate(
+            n=Count("pk"),
+            on_time=Count(
+                "pk", filter=Q(submitted_at__lte=F("arrived_at") + on_time_limit(county.settings))
+            ),
+        )
+    }
+    joined = dict(
+        Visit.co_inspectors.through.objects.filter(visit__in=in_period)
+        .order_by()
+        .values("inspector_id")
+        .annotate(n=Count("pk"))
+        .values_list("inspector_id", "n")
+    )
+    result = []
+    for inspector in inspectors:
+        duty = per_inspector.get(inspector.pk, {})
+        own = led.get(inspector.pk, {})
+        result.append(
+            InspectorDuty(
+                inspector=inspector,
+                schools=duty.get("schools", 0),
+                due=duty.get("due") or 0,
+                done=duty.get("done") or 0,
+                led=own.get("n", 0),
+                on_time=own.get("on_time", 0),
+                co_visits=joined.get(inspector.pk, 0),
+            )
+        )
+    return result
+
+
+def _sum(parts):
+    expression = parts[0]
+    for part in parts[1:]:
+        expression = expression + part
+    return expression

@@ -1,0 +1,518 @@
+"""The numbers of the dashboards, the monthly report and the summaries, counted in the database.
+
+Every count is grouped by (county, township) in SQL, one query per kind of record, so a page
+costs the same number of queries for ten schools or a thousand; ``Cells`` then adds the groups up
+to whatever a page shows: the whole scope, each township, or each county of a region. Only the
+median days to close is worked out here, from the closing times of the items closed in the period
+(a median does not add up across groups, and SQLite has no percentile function).
+
+What a number counts is said once, here, next to its query; the pages link each number to the
+list that shows the same records (``links.py``).
+"""
+
+import datetime
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field, fields
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Least
+from django.utils import timezone
+
+from inspectors.models import Assignment, InspectorStatus
+from meetings.models import Attendance, Meeting, MeetingStatus
+from rectifications.models import (
+    SCHOOL_MOVE_STATES,
+    UNRESOLVED_STATES,
+    OwnerLevel,
+    RectificationItem,
+    RectificationState,
+)
+from reports.periods import Period
+from schools.models import School
+from visits.models import SHANGHAI, Visit, month_bounds
+from visits.services import month_duty
+
+# A group of records: (county id, township id). Meeting decisions have no school, so no township.
+Key = tuple[int | None, int | None]
+
+
+@dataclass
+class Tally:
+    """The numbers of one group: a township, a county or the whole scope."""
+
+    # Coverage, now
+    open_schools: int = 0
+    covered_schools: int = 0
+    # Visits in the period
+    visits: int = 0
+    duty_due: int = 0
+    duty_done: int = 0
+    not_visited: int = 0
+    # Rectification items: opened and closed in the period; the rest as they stand now
+    opened: int = 0
+    closed: int = 0
+    unresolved: int = 0
+    overdue: int = 0
+    escalated: int = 0
+    close_days: list[int] = field(default_factory=list)
+    # Meetings held in the period
+    meetings: int = 0
+    invited: int = 0
+    present: int = 0
+    excused: int = 0
+    absent: int = 0
+
+    def add(self, other: "Tally") -> None:
+        for spec in fields(self):
+            setattr(self, spec.name, getattr(self, spec.name) + getattr(other, spec.name))
+
+    @property
+    def uncovered_schools(self) -> int:
+        return self.open_schools - self.covered_schools
+
+    @property
+    def median_days(self):
+        return statistics.median(self.close_days) if self.close_days else None
+
+    @property
+    def duty_rate(self):
+        return self.duty_done / self.duty_due if self.duty_due else None
+
+    @property
+    def coverage_rate(self):
+        return self.covered_schools / self.open_schools if self.open_schools else None
+
+    @property
+    def attendance_rate(self):
+        """Present (or late) among those expected: invitees not excused in advance."""
+        expected = self.present + self.absent
+        return self.present / expected if expected else None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose records a page counts: what ``user`` may read of ``counties``, perhaps only some
+    townships. Without a user (the worker, the command line) every record of the counties."""
+
+    user: object
+    counties: tuple
+    township_ids: tuple[int, ...] = ()
+
+    def _readable(self, manager):
+        return manager.all() if self.user is None else manager.for_user(self.user)
+
+    def schools(self):
+        schools = self._readable(School.objects).filter(county__in=self.counties)
+        if self.township_ids:
+            schools = schools.filter(township_id__in=self.township_ids)
+        return schools
+
+    def visits(self):
+        visits = self._readable(Visit.objects).filter(school__county__in=self.counties)
+        if self.township_ids:
+            visits = visits.filter(school__township_id__in=self.township_ids)
+        return visits.submitted()
+
+    def items(self):
+        items = self._readable(RectificationItem.objects).filter(county__in=self.counties)
+        if self.township_ids:
+            items = items.filter(school__township_id__in=self.township_ids)
+        return items
+
+    def meetings(self):
+        """Meetings belong to the county, not to a township: a township filter leaves them out."""
+        if self.township_ids:
+            return Meeting.objects.none()
+        return self._readable(Meeting.objects).filter(county__in=self.counties)
+
+
+class Cells(dict):
+    """Tallies by (county id, township id), summed up to what a page shows."""
+
+    def cell(self, key: Key) -> Tally:
+        if key not in self:
+            self[key] = Tally()
+        return self[key]
+
+    def total(self) -> Tally:
+        total = Tally()
+        for tally in self.values():
+            total.add(tally)
+        return total
+
+    def by(self, position: int) -> dict[int | None, Tally]:
+        """Summed per county (0) or per township (1)."""
+        grouped = defaultdict(Tally)
+        for key, tally in self.items():
+            grouped[key[position]].add(tally)
+        return dict(grouped)
+
+    def by_county(self) -> dict[int | None, Tally]:
+        return self.by(0)
+
+    def by_township(self) -> dict[int | None, Tally]:
+        return self.by(1)
+
+
+def active_assignments():
+    """Current assignments of active inspectors to the outer school: what covers a school."""
+    return Assignment.objects.filter(
+        school=OuterRef("pk"), ended_on__isnull=True, inspector__status=InspectorStatus.ACTIVE
+    )
+
+
+def duty_months(period: Period, today: datetime.date) -> list[tuple[int, int]]:
+    """The months of the period whose duty can already be asked for (not those still ahead)."""
+    return period.months(until=period.as_of(today))
+
+
+def required_visits(counties, year: int, month: int):
+    """Each county's duty visits per school in a month, as an SQL expression on a school row."""
+    return Case(
+        *(
+            When(
+                county_id=county.pk,
+                then=Value(month_duty(county.settings, year=year, month=month).visits_required),
+            )
+            for county in counties
+        ),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def duty_visits_in(year: int, month: int):
+    """The outer school's duty visits (submitted, of a kind that counts) in a month."""
+    start, following = month_bounds(year, month)
+    counted = (
+        Visit.objects.counting_for_duty()
+        .filter(school=OuterRef("pk"), arrived_at__gte=start, arrived_at__lt=following)
+        .order_by()
+        .values("school")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def duty_done_expression(counties, months):
+    """Per school: its duty visits month by month, each month counted up to the duty at most,
+    so that five visits to one school do not hide a school nobody visited."""
+    parts = [
+        Least(duty_visits_in(year, month), required_visits(counties, year, month))
+        for year, month in months
+    ]
+    if not parts:
+        return Value(0, output_field=IntegerField())
+    expression = parts[0]
+    for part in parts[1:]:
+        expression = expression + part
+    return expression
+
+
+def compute(scope: Scope, period: Period, *, today: datetime.date | None = None) -> Cells:
+    """Every dashboard number of ``scope`` in ``period``, by (county, township)."""
+    today = today or timezone.localdate()
+    cells = Cells()
+    _schools(cells, scope, period, today)
+    _visits(cells, scope, period)
+    _items(cells, scope, period, today)
+    _meetings(cells, scope, period, today)
+    return cells
+
+
+# What each linked number counts, as a filter on its records: the dashboard counts with it and
+# the list behind the number (``records``) filters with it, so the two always agree.
+
+
+def duty_window(period: Period, today: datetime.date):
+    """The instants the period's duty months so far span, or None when none has begun."""
+    months = duty_months(period, today)
+    if not months:
+        return None
+    return month_bounds(*months[0])[0], month_bounds(*months[-1])[1]
+
+
+def school_filters(period: Period, today: datetime.date) -> dict[str, Q]:
+    """Open schools: all, covered now, not covered now, without a duty visit in the period."""
+    window = duty_window(period, today)
+    if window:
+        visited = Visit.objects.counting_for_duty().filter(
+            school=OuterRef("pk"), arrived_at__gte=window[0], arrived_at__lt=window[1]
+        )
+        not_visited = ~Q(Exists(visited))
+    else:
+        not_visited = Q(pk__in=[])
+    return {
+        "open": Q(),
+        "covered": Q(Exists(active_assignments())),
+        "uncovered": ~Q(Exists(active_assignments())),
+        "not_visited": not_visited,
+    }
+
+
+def visit_filters(period: Period) -> dict[str, Q]:
+    """Submitted visits of any kind that took place in the period."""
+    return {"visits": Q(arrived_at__gte=period.start_at, arrived_at__lt=period.end_at)}
+
+
+def item_filters(period: Period, today: datetime.date) -> dict[str, Q]:
+    """Rectification items: opened and signed off in the period; unresolved, overdue and
+    escalated as they stand now (as the board shows them)."""
+    unresolved = Q(state__in=UNRESOLVED_STATES)
+    return {
+        "opened": Q(created_at__gte=period.start_at, created_at__lt=period.end_at),
+        "closed": Q(
+            state=RectificationState.CLOSED,
+            closed_at__gte=period.start_at,
+            closed_at__lt=period.end_at,
+        ),
+        "unresolved": unresolved,
+        "overdue": Q(state__in=SCHOOL_MOVE_STATES, deadline__lt=today),
+        "escalated": unresolved & ~Q(owner_level=OwnerLevel.SCHOOL),
+    }
+
+
+ITEM_FIELDS = ("opened", "closed", "unresolved", "overdue", "escalated")
+
+
+def item_counts(period: Period, today: datetime.date) -> dict:
+    return {
+        name: Count("pk", filter=condition)
+        for name, condition in item_filters(period, today).items()
+    }
+
+
+def meeting_filters(period: Period) -> dict[str, Q]:
+    """Meetings not cancelled that started in the period and have started by now."""
+    return {
+        "meetings": Q(
+            starts_at__gte=period.start_at, starts_at__lt=min(period.end_at, timezone.now())
+        )
+        & ~Q(status=MeetingStatus.CANCELLED)
+    }
+
+
+def _schools(cells: Cells, scope: Scope, period: Period, today: datetime.date) -> None:
+    """Open schools, those with an active inspector now, the duty visits due and done in the
+    period's months so far, and the schools without a single duty visit in those months."""
+    months = duty_months(period, today)
+    counties = list(scope.counties)
+    filters = school_filters(period, today)
+    rows = (
+        scope.schools()
+        .active()
+        .order_by()
+        .values("county_id", "township_id")
+        .annotate(
+            open=Count("pk"),
+            covered=Count("pk", filter=filters["covered"]),
+            done=Coalesce(Sum(duty_done_expression(counties, months)), Value(0)),
+            not_visited=Count("pk", filter=filters["not_visited"]),
+        )
+    )
+    required = {
+        county.pk: sum(
+            month_duty(county.settings, year=year, month=month).visits_required
+            for year, month in months
+        )
+        for county in counties
+    }
+    for row in rows:
+        tally = cells.cell((row["county_id"], row["township_id"]))
+        tally.open_schools = row["open"]
+        tally.covered_schools = row["covered"]
+        tally.duty_done = row["done"]
+        tally.duty_due = row["open"] * required.get(row["county_id"], 0)
+        tally.not_visited = row["not_visited"]
+
+
+def _visits(cells: Cells, scope: Scope, period: Period) -> None:
+    rows = (
+        scope.visits()
+        .filter(visit_filters(period)["visits"])
+        .order_by()
+        .values("school__county_id", "school__township_id")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        cells.cell((row["school__county_id"], row["school__township_id"])).visits = row["n"]
+
+
+def _items(cells: Cells, scope: Scope, period: Period, today: datetime.date) -> None:
+    items = scope.items()
+    rows = (
+        items.order_by()
+        .values("county_id", "school__township_id")
+        .annotate(**item_counts(period, today))
+    )
+    for row in rows:
+        tally = cells.cell((row["county_id"], row["school__township_id"]))
+        for name in ITEM_FIELDS:
+            setattr(tally, name, row[name])
+    closed = items.filter(item_filters(period, today)["closed"]).values_list(
+        "county_id", "school__township_id", "created_at", "closed_at"
+    )
+    for county_id, township_id, created_at, closed_at in closed:
+        cells.cell((county_id, township_id)).close_days.append(days_between(created_at, closed_at))
+
+
+def days_between(start: datetime.datetime, end: datetime.datetime) -> int:
+    """Calendar days from one instant to another, as the days read in Asia/Shanghai."""
+    return (end.astimezone(SHANGHAI).date() - start.astimezone(SHANGHAI).date()).days
+
+
+def held_meetings(meetings, period: Period):
+    return meetings.filter(meeting_filters(period)["meetings"])
+
+
+PRESENT = (Attendance.PRESENT, Attendance.LATE)
+
+
+def _meetings(cells: Cells, scope: Scope, period: Period, today: datetime.date) -> None:
+    """Meetings held in the period and their attendance as the office recorded it."""
+    rows = (
+        held_meetings(scope.meetings(), period)
+        .order_by()
+        .values("county_id")
+        .annotate(
+            n=Count("pk", distinct=True),
+            invited=Count("invitees"),
+            present=Count("invitees", filter=Q(invitees__attendance__in=PRESENT)),
+            excused=Count("invitees", filter=Q(invitees__attendance=Attendance.EXCUSED)),
+            absent=Count("invitees", filter=Q(invitees__attendance=Attendance.ABSENT)),
+        )
+    )
+    for row in rows:
+        tally = cells.cell((row["county_id"], None))
+        tally.meetings = row["n"]
+        tally.invited = row["invited"]
+        tally.present = row["present"]
+        tally.excused = row["excused"]
+        tally.absent = row["absent"]
+
+
+@dataclass(frozen=True)
+class MatterRow:
+    matter_id: int | None
+    number: int | None
+    name: str
+    opened: int
+    closed: int
+    unresolved: int
+    overdue: int
+    escalated: int
+
+
+def by_matter(scope: Scope, period: Period, *, today: datetime.date | None = None) -> list:
+    """Rectification items per supervision matter; items with no matter (meeting decisions)
+    come last as one row."""
+    today = today or timezone.localdate()
+    rows = (
+        scope.items()
+        .order_by()
+        .values("matter_id", "matter__number", "matter__name")
+        .annotate(**item_counts(period, today))
+        .order_by("matter__number", "matter_id")
+    )
+    result = [
+        MatterRow(
+            matter_id=row["matter_id"],
+            number=row["matter__number"],
+            name=row["matter__name"] or "",
+            **{name: row[name] for name in ITEM_FIELDS},
+        )
+        for row in rows
+    ]
+    return sorted(result, key=lambda row: (row.matter_id is None, row.number or 0))
+
+
+@dataclass(frozen=True)
+class MonthDutyRow:
+    year: int
+    month: int
+    due: int
+    done: int
+    visits: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.month}月" if self.month != 1 else f"{self.year % 100:02d}年1月"
+
+    @property
+    def key(self) -> str:
+        return f"{self.year}-{self.month:02d}"
+
+    @property
+    def rate(self):
+        return self.done / self.due if self.due else None
+
+
+def duty_by_month(scope: Scope, months: list[tuple[int, int]]) -> list[MonthDutyRow]:
+    """Duty visits due and done, and all visits, month by month: two queries for any months."""
+    if not months:
+        return []
+    counties = list(scope.counties)
+    schools = scope.schools().active().order_by()
+    done = schools.aggregate(
+        **{
+            f"done_{index}": Coalesce(
+                Sum(Least(duty_visits_in(year, month), required_visits(counties, year, month))),
+                Value(0),
+            )
+            for index, (year, month) in enumerate(months)
+        },
+        **{f"open_{county.pk}": Count("pk", filter=Q(county_id=county.pk)) for county in counties},
+    )
+    visits = scope.visits().aggregate(
+        **{
+            f"visits_{index}": Count(
+                "pk",
+                filter=Q(
+                    arrived_at__gte=month_bounds(year, month)[0],
+                    arrived_at__lt=month_bounds(year, month)[1],
+                ),
+            )
+            for index, (year, month) in enumerate(months)
+        }
+    )
+    rows = []
+    for index, (year, month) in enumerate(months):
+        due = sum(
+            done[f"open_{county.pk}"]
+            * month_duty(county.settings, year=year, month=month).visits_required
+            for county in counties
+        )
+        rows.append(
+            MonthDutyRow(
+                year=year,
+                month=month,
+                due=due,
+                done=done[f"done_{index}"],
+                visits=visits[f"visits_{index}"],
+            )
+        )
+    return rows
+
+
+def twelve_months_to(period: Period, today: datetime.date) -> list[tuple[int, int]]:
+    """The twelve months that end with the period's last month (or this month, if earlier)."""
+    last = period.as_of(today)
+    year, month = last.year, last.month
+    months = []
+    for _ in range(12):
+        months.append((year, month))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return list(reversed(months))

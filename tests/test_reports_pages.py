@@ -1,0 +1,226 @@
+"""Report pages: every number links to the records it counts, charts are plain SVG, the region
+view, the inspector's and principal's pages, the summary, the archive, the assessment and the
+list exports."""
+
+import io
+import re
+from decimal import Decimal
+from html import unescape
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from reports.models import AssessmentAdjustment, Commendation, ExportJob, JobState
+from schools.models import County
+from tests import factories
+from tests.factories_reports import october
+
+pytestmark = pytest.mark.django_db
+
+OCTOBER_QUERY = "?period=month&month=2026-10"
+
+
+@pytest.fixture
+def month(personas):
+    return october(personas)
+
+
+def _links(html: str) -> dict[str, str]:
+    """Each stat card's label → its link."""
+    found = {}
+    for href, label in re.findall(
+        r'<a class="card[^"]*report-stat[^"]*" href="([^"]+)">\s*<div class="card-body p-2">\s*'
+        r'<div class="small text-secondary">([^<]+)</div>',
+        html,
+    ):
+        found[label] = unescape(href)
+    return found
+
+
+def test_every_dashboard_number_opens_the_records_it_counts(client, personas, month):
+    client.force_login(personas.office)
+    page = client.get(reverse("reports:dashboard") + OCTOBER_QUERY)
+    html = page.content.decode()
+    links = _links(html)
+    assert len(links) >= 12
+    for label, url in links.items():
+        shown = client.get(url)
+        assert shown.status_code == 200, label
+        text = shown.content.decode()
+        if "figure=duty" in url:
+            assert "2 / 3" in text
+            continue
+        count = int(re.search(r'<h1 class="h4 mb-1">[^<]*: (\d+)</h1>', text)[1])
+        card = re.search(
+            re.escape(f'<div class="small text-secondary">{label}</div>')
+            + r'\s*<div class="stat-number[^"]*">([^<]+)</div>',
+            html,
+        )[1]
+        if card.strip().isdigit():
+            assert count == int(card), label
+    # The hand-worked figures are what the cards show.
+    assert "湟中县督导统计（2026年10月）" in html
+    records = client.get(links["当前逾期"]).content.decode()
+    assert "问题2" in records and "问题3" not in records
+
+
+def test_charts_are_server_side_svg_with_a_table_beside(client, personas, month):
+    client.force_login(personas.office)
+    html = client.get(reverse("reports:dashboard") + OCTOBER_QUERY).content.decode()
+    svgs = re.findall(r"<svg.*?</svg>", html, re.S)
+    assert len(svgs) == 3
+    for svg in svgs:
+        assert "<style" not in svg and "<script" not in svg and "style=" not in svg
+        assert "<rect" in svg and 'role="img"' in svg
+    assert "<script>" not in html and " style=" not in html
+    assert not re.search(r"<[^>]+\son[a-z]+=", html)  # no inline event handlers (CSP)
+    assert html.count("<table") >= 3  # each chart has its numbers in a table beside it
+
+
+def test_townships_side_by_side_for_the_committee(client, personas, month):
+    client.force_login(personas.committee)
+    query = f"{OCTOBER_QUERY}&township={month.township_1.pk}&township={month.township_2.pk}"
+    html = client.get(reverse("reports:dashboard") + query).content.decode()
+    assert "各乡镇并列" in html
+    table = html[html.index("report-compare") :]
+    assert "鲁沙尔镇" in table and "多巴镇" in table
+    cell = re.search(
+        rf"township={month.township_2.pk}[^\"]*figure=opened|figure=opened[^\"]*township={month.township_2.pk}",
+        table,
+    )
+    assert cell
+
+
+def test_a_region_sees_its_counties_side_by_side_and_only_those(client, personas, month):
+    neighbour = factories.CountyFactory(code="630123", name="湟源县", region=personas.region.region)
+    factories.SchoolFactory(county=neighbour, name="湟源县城关小学")
+    client.force_login(personas.region)
+    html = client.get(reverse("reports:region") + OCTOBER_QUERY).content.decode()
+    assert "西宁市各县并列" in html
+    assert "湟中县" in html and "湟源县" in html and "金坛区" not in html
+    # Open schools: 3 in 湟中县, 1 in 湟源县, 4 together.
+    row = re.search(r"开办学校</th>(.*?)</tr>", html, re.S)[1]
+    assert re.findall(r">(\d+)<", row) == ["3", "1", "4"]
+    other = client.get(
+        reverse("reports:dashboard"), {"county": County.objects.get(code="320482").code}
+    )
+    assert other.status_code == 404
+    assert client.get(reverse("reports:region")).status_code == 200
+    client.force_login(personas.office)
+    assert client.get(reverse("reports:region")).status_code == 403
+
+
+def test_the_inspector_and_principal_pages(client, personas, month):
+    client.force_login(personas.inspector_user)
+    html = client.get(reverse("reports:my_page")).content.decode()
+    assert "李督学的履职情况" in html and "我的会议" in html
+    client.force_login(personas.principal)
+    html = client.get(reverse("reports:school_page")).content.decode()
+    assert "鲁沙尔镇中心学校督导情况" in html
+    assert reverse("reports:archive", args=[personas.school_a.pk]) in html
+    assert client.get(reverse("reports:my_page")).status_code == 403
+
+
+def test_the_summary_prints_the_dashboard_numbers(client, personas, month):
+    client.force_login(personas.committee)
+    html = client.get(reverse("reports:summary") + OCTOBER_QUERY).content.decode()
+    assert "湟中县责任督学挂牌督导工作总结" in html
+    assert "全县共有开办学校 3 所，其中 2 所有在岗责任督学" in html
+    assert "应完成经常性督导 3 校次，已完成 2 校次" in html
+    assert "新增整改事项 3 项，销号 1 项（用时中位数 10 天）" in html
+    assert "<script>" not in html and " style=" not in html
+    term = client.get(reverse("reports:summary") + "?period=term&term=2026-1")
+    assert "2026—2027学年第一学期" in term.content.decode()
+
+
+def test_the_school_archive_page_and_workbook(client, personas, month):
+    client.force_login(personas.principal)
+    url = reverse("reports:archive", args=[personas.school_a.pk]) + "?year=2026"
+    html = client.get(url).content.decode()
+    assert "鲁沙尔镇中心学校督导档案" in html and "问题1" in html
+    book = load_workbook(
+        io.BytesIO(
+            client.get(
+                reverse("reports:archive_xlsx", args=[personas.school_a.pk]) + "?year=2026"
+            ).content
+        )
+    )
+    assert book.sheetnames == ["督导记录", "整改", "整改通知书"]
+    visits = list(book["督导记录"].iter_rows(min_row=4, values_only=True))
+    assert len(visits) == 2 and visits[-1][1] == "合计：1 次督导"
+    # Another school is not the principal's.
+    other = reverse("reports:archive", args=[personas.school_b.pk])
+    assert client.get(other).status_code == 404
+
+
+def test_the_assessment_ranks_with_reasons_adjusts_and_commends(client, personas, month):
+    client.force_login(personas.office)
+    html = client.get(reverse("reports:assessment") + "?year=2026").content.decode()
+    assert "李督学" in html and "王督学" in html
+    detail = reverse("reports:assessment_detail", args=[personas.inspector.pk]) + "?year=2026"
+    page = client.get(detail).content.decode()
+    assert "得分依据" in page
+    # Empty reason: a clear error, nothing stored.
+    refused = client.post(detail, {"adjust-points": "3", "adjust-reason": "  "})
+    assert "请填写调整理由。" in refused.content.decode()
+    assert not AssessmentAdjustment.objects.exists()
+    client.post(detail, {"adjust-points": "2.5", "adjust-reason": "承担专项督导任务"})
+    client.post(detail, {"commended": "1", "commend-note": "全年无逾期"})
+    adjustment = AssessmentAdjustment.objects.get()
+    assert (adjustment.points, adjustment.created_by) == (Decimal("2.5"), personas.office)
+    assert Commendation.objects.get().note == "全年无逾期"
+    export = client.get(reverse("reports:assessment_export") + "?year=2026")
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    rows = {row[1]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["李督学"][-1] == "是" and rows["李督学"][-3] == 2.5
+    # The committee and a region user read it but change nothing.
+    for reader in (personas.committee, personas.region):
+        client.force_login(reader)
+        assert client.get(detail).status_code == 200
+        response = client.post(detail, {"adjust-points": "5", "adjust-reason": "x"})
+        assert response.status_code == 403
+    assert AssessmentAdjustment.objects.count() == 1
+
+
+def test_a_short_list_export_streams_at_once(client, personas, month):
+    client.force_login(personas.office)
+    response = client.get(
+        reverse("reports:export", args=["visits"]), {"month": "2026-10", "status": "submitted"}
+    )
+    assert response.streaming
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.freeze_panes == "A2"
+    assert len(list(sheet.iter_rows(min_row=2))) == 4
+    bad = client.get(reverse("reports:export", args=["visits"]), {"month": "2026-13"})
+    assert bad.status_code == 302 and bad["Location"].startswith(reverse("visits:visit_list"))
+    client.force_login(personas.principal)
+    assert client.get(reverse("reports:export", args=["visits"])).status_code == 403
+
+
+def test_a_long_export_runs_in_the_worker_with_progress(
+    client, personas, month, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr("reports.views.INLINE_EXPORT_ROWS", 2)
+    monkeypatch.setattr("visits.views.INLINE_EXPORT_ROWS", 2)
+    client.force_login(personas.office)
+    # The visit list's own export sends a long list to the worker.
+    handed = client.get(reverse("visits:visit_export"), {"month": "2026-10", "status": "submitted"})
+    query = "?month=2026-10&status=submitted"
+    assert handed["Location"] == reverse("reports:export", args=["visits"]) + query
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(handed["Location"])
+    job = ExportJob.objects.get()
+    assert response["Location"] == reverse("reports:export_job", args=[job.pk])
+    assert (job.rows, job.requested_by) == (4, personas.office)
+    page = client.get(response["Location"]).content.decode()
+    assert "data-job-status" in page and "<progress" in page
+    status = client.get(reverse("reports:export_status", args=[job.pk])).json()
+    assert status["done"] and status["progress"] == 100
+    download = client.get(status["download_url"])
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    assert len(list(sheet.iter_rows(min_row=2))) == 4
+    job.refresh_from_db()
+    assert job.state == JobState.DONE
+    client.force_login(personas.committee)  # someone else's export does not exist for them
+    assert client.get(reverse("reports:export_job", args=[job.pk])).status_code == 404
