@@ -233,3 +233,29 @@ def test_the_find_box_fills_the_select_as_one_types(browser, live_server, person
         page.click("form [type=submit][name=save]")
     assert schools[11].assignments.filter(inspector=inspector).exists()
     context.close()
+
+
+def test_no_admin_page_sends_more_than_200_options(client, personas):
+    from django.contrib import admin
+
+    grow(personas)
+    client.force_login(personas.superuser)
+    too_long = {}
+    for model in admin.site._registry:
+        names = [
+            f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}"
+            for view in ("add", "changelist")
+        ]
+        urls = [reverse(name) for name in names]
+        first = model.objects.order_by("pk").first()
+        if first is not None:
+            meta = model._meta
+            urls.append(
+                reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[first.pk])
+            )
+        for url in urls:
+            response = client.get(url)
+            options = len(OPTION.findall(response.content.decode()))
+            if options > MAX_OPTIONS:
+                too_long[url] = options
+    assert not too_long, f"admin pages sending more than {MAX_OPTIONS} options: {too_long}"

@@ -57,9 +57,27 @@ class VisitAdmin(admin.ModelAdmin):
     search_fields = ("school__name", "school__code", "inspector__name")
     date_hierarchy = "arrived_at"
     list_select_related = ("school", "inspector")
-    raw_id_fields = ("school", "inspector", "created_by", "submitted_by", "read_by", "replied_by")
-    filter_horizontal = ("co_inspectors",)
-    readonly_fields = ("created_at", "updated_at", "submitted_at", "reminded_at")
+    # Ids, not selects: a county may have hundreds of inspectors (no select sends 200+ options).
+    raw_id_fields = (
+        "school",
+        "inspector",
+        "co_inspectors",
+        "created_by",
+        "submitted_by",
+        "read_by",
+        "replied_by",
+    )
+    readonly_fields = (
+        "created_at",
+        "updated_at",
+        "submitted_at",
+        "reminded_at",
+        # Given on submission, in order: never typed.
+        "record_county",
+        "record_year",
+        "record_serial",
+        "record_number",
+    )
     inlines = [MatterNoteInline, ProblemInline, PhotoInline, AmendmentInline, EventInline]
 
 
