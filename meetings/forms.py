@@ -324,6 +324,7 @@ class MinutesForm(forms.ModelForm):
         self.fields["minutes"].required = True
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.form_show_labels = False
         self.helper.layout = Layout("minutes")
 
 

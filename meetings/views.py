@@ -611,7 +611,6 @@ def meeting_print(request, pk: int, document: str):
         "meeting": meeting,
         "invitees": invitees,
         "document": document,
-        "today": timezone.localdate(),
     }
     if document == "minutes":
         context["decisions"] = list(

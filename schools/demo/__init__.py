@@ -41,6 +41,7 @@ DEMO_STEPS = [
     "schools.demo.logins.seed_logins",
     "visits.demo.seed_visits",
     "rectifications.demo.seed_rectifications",
+    "meetings.demo.seed_meetings",
     "meetings.notice_demo.seed_notices",
 ]
 
