@@ -51,7 +51,7 @@ class NoticeForm(RecipientFields, forms.ModelForm):
     """The office writes a notice, attaches files, picks recipients and may ask for a reply."""
 
     files = DocumentsField(
-        label=_("Files"),
+        label=_("Attachments"),
         required=False,
         help_text=_(
             "PDF, Word (.docx), Excel (.xlsx), JPEG or PNG; at most %(count)d files. After an "
