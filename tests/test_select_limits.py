@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from dudao.pickers import MAX_OPTIONS
-from inspectors.models import Inspector
+from inspectors.models import Assignment, Inspector
 from schools.models import School
 from tests import factories
 from tests.factories_rectifications import make_item
@@ -27,6 +27,9 @@ pytestmark = pytest.mark.django_db
 
 MANY = MAX_OPTIONS + 5
 OPTION = re.compile(r"<option\b")
+# Django's own permission pickers list its fixed catalogue of permissions (four per model), not
+# county data; the project grants access by role, not by these.
+PERMISSION_SELECT = re.compile(r'<select[^>]*name="(?:user_)?permissions".*?</select>', re.DOTALL)
 
 
 def grow(personas, count: int = MANY, start: int = 0):
@@ -57,8 +60,10 @@ def grow(personas, count: int = MANY, start: int = 0):
         )
         for n in range(start, start + count)
     )
-    for school, inspector in zip(schools, inspectors, strict=True):
-        factories.AssignmentFactory(inspector=inspector, school=school)
+    Assignment.objects.bulk_create(
+        Assignment(inspector=inspector, school=school, started_on=datetime.date(2024, 9, 1))
+        for school, inspector in zip(schools, inspectors, strict=True)
+    )
     User.objects.bulk_create(
         User(username=f"big{n}", county=county, role=Role.COMMITTEE, display_name=f"委员{n}")
         for n in range(start, start + count)
@@ -69,28 +74,29 @@ def grow(personas, count: int = MANY, start: int = 0):
     return schools
 
 
-def _get_cases():
-    for name, case in sorted(CASES.items()):
-        if case is not None and case.method == "get" and case.ok_status == 200:
-            yield name, case
+GET_CASES = sorted(
+    name
+    for name, case in CASES.items()
+    if case is not None and case.method == "get" and case.ok_status == 200
+)
 
 
-def test_no_page_sends_more_than_200_options(client, personas):
+@pytest.mark.parametrize("name", GET_CASES)
+def test_no_page_sends_more_than_200_options(client, personas, name):
     grow(personas)
+    case = CASES[name]
+    url = reverse(name, kwargs=case.kwargs(personas))
     too_long = {}
-    for name, case in _get_cases():
-        url = reverse(name, kwargs=case.kwargs(personas))
-        for role, user in personas.by_role().items():
-            if user is None or role not in case.allowed:
-                continue
-            client.force_login(user)
-            response = client.get(url)
-            if "text/html" not in response.get("Content-Type", ""):
-                continue
+    for role, user in personas.by_role().items():
+        if user is None or role not in case.allowed:
+            continue
+        client.force_login(user)
+        response = client.get(url)
+        if "text/html" in response.get("Content-Type", ""):
             options = len(OPTION.findall(response.content.decode()))
             if options > MAX_OPTIONS:
-                too_long[f"{name} as {role}"] = options
-    assert not too_long, f"pages sending more than {MAX_OPTIONS} options: {too_long}"
+                too_long[role] = options
+    assert not too_long, f"{name} sends more than {MAX_OPTIONS} options to: {too_long}"
 
 
 def _pick(client, url, **params):
@@ -254,8 +260,8 @@ def test_no_admin_page_sends_more_than_200_options(client, personas):
                 reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[first.pk])
             )
         for url in urls:
-            response = client.get(url)
-            options = len(OPTION.findall(response.content.decode()))
+            page = PERMISSION_SELECT.sub("", client.get(url).content.decode())
+            options = len(OPTION.findall(page))
             if options > MAX_OPTIONS:
                 too_long[url] = options
     assert not too_long, f"admin pages sending more than {MAX_OPTIONS} options: {too_long}"
