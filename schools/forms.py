@@ -297,6 +297,14 @@ class CountySettingsForm(forms.ModelForm):
         "term_warning_days",
         "inspectors_see_county",
     ]
+    # When the worker's sweep reminds (meetings.reminders).
+    REMINDER_FIELDS = [
+        "meeting_first_reminder_days",
+        "meeting_second_reminder_days",
+        "minutes_reminder_days",
+        "notice_reminder_days",
+        "visit_duty_reminder_days",
+    ]
 
     holiday_months = forms.TypedMultipleChoiceField(
         label=CountySettings._meta.get_field("holiday_months").verbose_name,
@@ -314,11 +322,13 @@ class CountySettingsForm(forms.ModelForm):
 
     def __init__(self, *args, read_only: bool, cancel_url: str, **kwargs):
         super().__init__(*args, **kwargs)
-        others = [name for name in self.fields if name not in self.REGISTRY_FIELDS]
+        grouped = {*self.REGISTRY_FIELDS, *self.REMINDER_FIELDS}
+        others = [name for name in self.fields if name not in grouped]
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Fieldset(_("Inspectors and coverage"), self._columns(self.REGISTRY_FIELDS)),
             Fieldset(_("Visits and rectifications"), self._columns(others)),
+            Fieldset(_("Meetings, notices and reminders"), self._columns(self.REMINDER_FIELDS)),
         )
         if read_only:
             for field in self.fields.values():

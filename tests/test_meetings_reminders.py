@@ -313,3 +313,30 @@ def test_two_workers_sweeping_at_once_send_one_reminder(personas):
     assert _keys() == [f"meeting-soon:{meeting.pk}:0:1d"]
     assert Reminder.objects.filter(outcome=ReminderOutcome.SENT).count() == 1
     assert len(mail.outbox) <= 1
+
+
+def test_the_office_sets_the_reminder_days_on_the_county_settings_page(client, personas):
+    from django.urls import reverse
+
+    from tests.factories import county_settings_form_data
+
+    settings = personas.county.settings
+    url = reverse("schools:county_settings")
+    client.force_login(personas.office)
+    page = client.get(url).content.decode()
+    assert "会议、通知与提醒" in page and "第一次会议提醒（会前天数）" in page
+    refused = client.post(
+        url,
+        county_settings_form_data(
+            settings, meeting_first_reminder_days=2, meeting_second_reminder_days=2
+        ),
+    )
+    assert "第二次提醒应晚于第一次" in refused.content.decode()
+    client.post(
+        url,
+        county_settings_form_data(
+            settings, meeting_first_reminder_days=5, visit_duty_reminder_days=3
+        ),
+    )
+    settings.refresh_from_db()
+    assert (settings.meeting_first_reminder_days, settings.visit_duty_reminder_days) == (5, 3)
