@@ -12,6 +12,7 @@ from accounts.scoping import CHANGE
 from accounts.services import inspectors_without_login, schools_without_login
 from inspectors.models import Inspector
 from rectifications import home as rectification_cards
+from reports import home as report_cards
 from schools.home import coverage_card
 from schools.models import School
 from visits import home as visit_cards
@@ -69,6 +70,11 @@ HOME_CARDS: list[HomeCard] = [
     ),
     HomeCard("accounts/home/my_school.html", frozenset({Role.PRINCIPAL}), _my_school),
     HomeCard("accounts/home/logins.html", frozenset({Role.OFFICE}), _logins),
+    HomeCard(
+        "reports/home/figures.html",
+        frozenset({Role.OFFICE, Role.COMMITTEE, Role.REGION}),
+        report_cards.figures_card,
+    ),
 ]
 
 

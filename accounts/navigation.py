@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import ALL_ROLES, OFFICE, OFFICE_AND_COMMITTEE
+from accounts.access import ALL_ROLES, COUNTY_READERS, OFFICE, OFFICE_AND_COMMITTEE
 from accounts.models import Role
 
 
@@ -28,7 +28,11 @@ def _own_school(user) -> str | None:
     return reverse("schools:school_detail", args=[user.school_id]) if user.school_id else None
 
 
-GROUP_LABELS = {"manage": _("Management")}
+GROUP_LABELS = {
+    "manage": _("Management"),
+    "public": _("Public supervision"),
+    "figures": _("Figures"),
+}
 
 NAV_ITEMS = [
     NavItem(_("Home"), "home", ALL_ROLES),
@@ -36,22 +40,21 @@ NAV_ITEMS = [
         _("Your school"), "schools:school_detail", frozenset({Role.PRINCIPAL}), url_for=_own_school
     ),
     NavItem(_("Supervision this month"), "visits:my_schools", frozenset({Role.INSPECTOR})),
-    NavItem(
-        _("Visit records"),
-        "visits:visit_list",
-        frozenset({Role.OFFICE, Role.COMMITTEE, Role.INSPECTOR}),
-    ),
+    NavItem(_("Visit records"), "visits:visit_list", COUNTY_READERS),
     NavItem(_("Feedback"), "visits:school_visits", frozenset({Role.PRINCIPAL})),
-    NavItem(
-        _("Schools"),
-        "schools:school_list",
-        frozenset({Role.OFFICE, Role.COMMITTEE, Role.INSPECTOR}),
-    ),
+    NavItem(_("Schools"), "schools:school_list", COUNTY_READERS),
     NavItem(_("Rectifications"), "rectifications:board", OFFICE_AND_COMMITTEE),
     NavItem(_("Our rectifications"), "rectifications:our_items", frozenset({Role.PRINCIPAL})),
     NavItem(_("Rectifications"), "rectifications:my_items", frozenset({Role.INSPECTOR})),
     NavItem(_("Inspectors"), "inspectors:inspector_list", OFFICE_AND_COMMITTEE),
-    NavItem(_("Coverage"), "schools:coverage", OFFICE_AND_COMMITTEE),
+    # Figures: coverage and the reports (the dashboard also leads to the summaries).
+    NavItem(_("Coverage"), "schools:coverage", OFFICE_AND_COMMITTEE, "figures"),
+    NavItem(_("Supervision figures"), "reports:dashboard", OFFICE_AND_COMMITTEE, "figures"),
+    NavItem(_("Monthly reports"), "reports:monthly_list", OFFICE_AND_COMMITTEE, "figures"),
+    NavItem(_("Inspector assessment"), "reports:assessment", OFFICE_AND_COMMITTEE, "figures"),
+    NavItem(_("Counties side by side"), "reports:region", frozenset({Role.REGION}), "figures"),
+    NavItem(_("My work"), "reports:my_page", frozenset({Role.INSPECTOR})),
+    NavItem(_("Our supervision"), "reports:school_page", frozenset({Role.PRINCIPAL})),
     NavItem(_("Meetings"), "meetings:meeting_list", ALL_ROLES),
     NavItem(_("Work notices"), "meetings:notice_list", ALL_ROLES),
     NavItem(_("Committee"), "meetings:committee", OFFICE_AND_COMMITTEE, "manage"),

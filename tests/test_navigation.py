@@ -13,7 +13,9 @@ def _links(menu):
         yield from entry["children"] or [entry]
 
 
-@pytest.mark.parametrize("role", ["principal", "inspector", "committee", "office", "superuser"])
+@pytest.mark.parametrize(
+    "role", ["principal", "inspector", "committee", "office", "superuser", "region"]
+)
 def test_every_entry_opens_for_its_role(client, personas, role):
     user = personas.by_role()[role]
     client.force_login(user)

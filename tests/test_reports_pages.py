@@ -224,3 +224,33 @@ def test_a_long_export_runs_in_the_worker_with_progress(
     assert job.state == JobState.DONE
     client.force_login(personas.committee)  # someone else's export does not exist for them
     assert client.get(reverse("reports:export_job", args=[job.pk])).status_code == 404
+
+
+def test_the_school_and_inspector_lists_export_their_filter(client, personas, month):
+    client.force_login(personas.committee)
+    listed = client.get(reverse("schools:school_list"), {"township": month.township_2.pk})
+    assert reverse("reports:export", args=["schools"]) in listed.content.decode()
+    response = client.get(
+        reverse("reports:export", args=["schools"]), {"township": month.township_2.pk}
+    )
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
+    assert rows[0][:3] == ("学校标识码", "学校", "乡镇")
+    assert sorted(row[1] for row in rows[1:]) == ["多巴镇中心学校", "多巴镇旧校区"]
+    response = client.get(reverse("reports:export", args=["inspectors"]))
+    names = [
+        row[0]
+        for row in load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values
+    ][1:]
+    assert sorted(names) == ["李督学", "王督学"]
+    client.force_login(personas.principal)
+    assert client.get(reverse("reports:export", args=["inspectors"])).status_code == 403
+
+
+def test_a_region_user_gets_the_figures_card_and_menu(client, personas, month):
+    from accounts.navigation import menu_for
+
+    client.force_login(personas.region)
+    html = client.get(reverse("home")).content.decode()
+    assert reverse("reports:region") in html
+    labels = [child["label"] for entry in menu_for(personas.region) for child in entry["children"]]
+    assert "各县并列" in labels
