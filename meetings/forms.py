@@ -23,12 +23,17 @@ from meetings.recipients import (
     Guest,
     RecipientChoice,
     RecipientFields,
-    find_people,
     recipient_fieldset,
 )
 from meetings.services import DecisionOwnerChoice
 from rectifications.models import deadline_error
-from schools.forms import CountyFormMixin, date_input, form_actions, normalise_code
+from schools.forms import (
+    CountyFormMixin,
+    SchoolSearchField,
+    date_input,
+    form_actions,
+    normalise_code,
+)
 from schools.models import Department, School, Township
 from schools.validators import validate_phone
 
@@ -291,7 +296,7 @@ class ResponseForm(forms.Form):
     """An invitee's answer: attend, or on leave with the reason."""
 
     response = forms.ChoiceField(
-        label=_("Your answer"),
+        label=_("Will you attend?"),
         choices=[(Response.ATTEND, Response.ATTEND.label), (Response.LEAVE, Response.LEAVE.label)],
         widget=forms.RadioSelect,
     )
@@ -354,21 +359,14 @@ class DecisionForm(forms.Form):
     owner_kind = forms.ChoiceField(
         label=_("Owner"), choices=DecisionOwner.choices, initial=DecisionOwner.TOWNSHIP
     )
-    school = forms.ModelChoiceField(
-        label=_("School"), queryset=School.objects.none(), required=False
-    )
+    school = SchoolSearchField(label=_("School"), queryset=School.objects.none(), required=False)
     township = forms.ModelChoiceField(
         label=_("Township"), queryset=Township.objects.none(), required=False
     )
     department = forms.ModelChoiceField(
         label=_("County department"), queryset=Department.objects.none(), required=False
     )
-    person = forms.CharField(
-        label=_("Person"),
-        required=False,
-        max_length=50,
-        help_text=_("Full name, username or phone of someone with a login."),
-    )
+    person = UserSearchField(label=_("Person"), queryset=User.objects.none(), required=False)
 
     OWNER_FIELDS = {
         DecisionOwner.SCHOOL: "school",
@@ -385,6 +383,9 @@ class DecisionForm(forms.Form):
         self.fields["department"].queryset = Department.objects.filter(
             county=county, is_active=True
         )
+        self.fields["person"].queryset = User.objects.filter(
+            county=county, is_active=True
+        ).order_by("display_name", "username")
         self.fields["owner_kind"].widget.attrs["data-owner-kind"] = ""
         for kind, name in self.OWNER_FIELDS.items():
             self.fields[name].widget.attrs["data-owner-field"] = kind
@@ -417,12 +418,6 @@ class DecisionForm(forms.Form):
             return cleaned
         name = self.OWNER_FIELDS[kind]
         value = cleaned.get(name)
-        if kind == DecisionOwner.USER and value:
-            people, problems = find_people(county=self.county, text=value)
-            if problems or len(people) != 1:
-                self.add_error(name, _("No single person with a login matches this."))
-                return cleaned
-            value = people[0]
         if not value:
             self.add_error(name, _("Choose who owns the decision."))
             return cleaned

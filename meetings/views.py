@@ -335,6 +335,8 @@ def invitee_remove(request, pk: int):
 def meeting_detail(request, pk: int):
     meeting = _visible(request, pk)
     can_change = Meeting.objects.for_user(request.user, CHANGE).filter(pk=meeting.pk).exists()
+    if can_change and (found := picker_response(request, DecisionForm(county=meeting.county))):
+        return found
     invitees = list(
         meeting.invitees.select_related("user", "sign_in").order_by("group", "name", "pk")
     )
@@ -494,10 +496,14 @@ def meeting_file_delete(request, pk: int):
 
 
 @roles_required(OFFICE)
-@require_POST
 def decision_add(request, pk: int):
+    """Record a decision (POST); a GET only answers the form's find boxes."""
     meeting = _changeable(request, pk)
-    form = DecisionForm(request.POST, county=meeting.county)
+    form = DecisionForm(request.POST or None, county=meeting.county)
+    if found := picker_response(request, form):
+        return found
+    if request.method != "POST":
+        return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#decisions")
     if form.is_valid():
         try:
             decision = services.add_decision(
