@@ -163,3 +163,21 @@ def test_the_migration_numbers_records_submitted_before_numbers_existed(personas
         january.pk: "湟督记〔2026〕1号",
         draft.pk: "",
     }
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_submissions_at_once_take_different_serials(personas, monkeypatch):
+    from tests.concurrency import race, slow_down_saves
+
+    drafts = [_draft(personas), _draft(personas, personas.school_a)]
+    slow_down_saves(monkeypatch, Visit)  # a slow request between numbering and saving
+
+    outcomes = race(
+        *[(lambda d=draft: d.submit(personas.inspector_user)) for draft in drafts],
+        refused=(IntegrityError,),
+    )
+
+    assert outcomes == ["done", "done"]
+    serials = sorted(Visit.objects.values_list("record_serial", flat=True))
+    assert serials == [1, 2]
