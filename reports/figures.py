@@ -31,7 +31,7 @@ from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from inspectors.models import Assignment, InspectorStatus
-from meetings.models import Attendance, Meeting, MeetingStatus
+from meetings.models import Attendance, Meeting, MeetingStatus, Notice
 from rectifications.models import (
     SCHOOL_MOVE_STATES,
     UNRESOLVED_STATES,
@@ -73,6 +73,9 @@ class Tally:
     present: int = 0
     excused: int = 0
     absent: int = 0
+    # Work notices sent in the period, and their receipts not read yet (now)
+    notices: int = 0
+    unread: int = 0
 
     def add(self, other: "Tally") -> None:
         for spec in fields(self):
@@ -136,6 +139,12 @@ class Scope:
         if self.township_ids:
             return Meeting.objects.none()
         return self._readable(Meeting.objects).filter(county__in=self.counties)
+
+    def notices(self):
+        """Work notices belong to the county, like meetings."""
+        if self.township_ids:
+            return Notice.objects.none()
+        return self._readable(Notice.objects).filter(county__in=self.counties)
 
 
 class Cells(dict):
@@ -230,6 +239,7 @@ def compute(scope: Scope, period: Period, *, today: datetime.date | None = None)
     _visits(cells, scope, period)
     _items(cells, scope, period, today)
     _meetings(cells, scope, period, today)
+    _notices(cells, scope, period)
     return cells
 
 
@@ -303,6 +313,31 @@ def meeting_filters(period: Period) -> dict[str, Q]:
         )
         & ~Q(status=MeetingStatus.CANCELLED)
     }
+
+
+def notice_filters(period: Period) -> dict[str, Q]:
+    """Work notices sent in the period and not withdrawn."""
+    return {
+        "notices": Q(
+            sent_at__gte=period.start_at, sent_at__lt=period.end_at, withdrawn_at__isnull=True
+        )
+    }
+
+
+def _notices(cells: Cells, scope: Scope, period: Period) -> None:
+    rows = (
+        scope.notices()
+        .filter(notice_filters(period)["notices"])
+        .order_by()
+        .values("county_id")
+        .annotate(
+            n=Count("pk", distinct=True),
+            unread=Count("recipients", filter=Q(recipients__read_at__isnull=True)),
+        )
+    )
+    for row in rows:
+        tally = cells.cell((row["county_id"], None))
+        tally.notices, tally.unread = row["n"], row["unread"]
 
 
 def _schools(cells: Cells, scope: Scope, period: Period, today: datetime.date) -> None:

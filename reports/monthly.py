@@ -129,6 +129,8 @@ def _summary(book, scope: Scope, period: Period, today, title: str, note: str) -
         (pgettext("report", "Meetings held"), total.meetings, ""),
         (pgettext("report", "Meeting invitees present or late"), total.present, ""),
         (pgettext("report", "Meeting invitees absent without leave"), total.absent, ""),
+        (pgettext("report", "Work notices sent"), total.notices, ""),
+        (pgettext("report", "Notice receipts not read yet (now)"), total.unread, ""),
     ]
     for row in rows:
         table.add(row)

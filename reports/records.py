@@ -4,13 +4,15 @@
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from meetings.models import NoticeRecipient
 from reports import figures
 from reports.figures import Scope
 from reports.periods import Period
 
-SCHOOLS, VISITS, ITEMS, MEETINGS = "schools", "visits", "items", "meetings"
+SCHOOLS, VISITS, ITEMS, MEETINGS, NOTICES = "schools", "visits", "items", "meetings", "notices"
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ FIGURES = {
         Figure("overdue", ITEMS, _("Overdue rectification items (now)")),
         Figure("escalated", ITEMS, _("Escalated unresolved items (now)")),
         Figure("meetings", MEETINGS, _("Meetings held")),
+        Figure("notices", NOTICES, _("Work notices sent")),
+        Figure("unread", NOTICES, _("Notice receipts not read yet")),
     )
 }
 
@@ -63,6 +67,18 @@ def records(figure: Figure, scope: Scope, period: Period, today: datetime.date, 
             items = items.filter(matter_id=matter)
         return items.select_related("school__township", "matter", "responsible_inspector").order_by(
             "deadline", "pk"
+        )
+    if figure.kind == NOTICES:
+        notices = scope.notices().filter(figures.notice_filters(period)["notices"])
+        if figure.key == "notices":
+            return notices.annotate(
+                receipts=Count("recipients"),
+                unread=Count("recipients", filter=Q(recipients__read_at__isnull=True)),
+            ).order_by("-sent_at", "-pk")
+        return (
+            NoticeRecipient.objects.filter(notice__in=notices, read_at__isnull=True)
+            .select_related("notice", "user")
+            .order_by("-notice__sent_at", "notice_id", "pk")
         )
     return (
         figures.held_meetings(scope.meetings(), period)

@@ -120,7 +120,7 @@ def stat_groups(total: Tally, link) -> list[tuple[str, list[Stat]]]:
             ],
         ),
         (
-            _("Meetings"),
+            _("Meetings and notices"),
             [
                 Stat(_("Meetings held"), total.meetings, link("meetings")),
                 Stat(
@@ -129,6 +129,13 @@ def stat_groups(total: Tally, link) -> list[tuple[str, list[Stat]]]:
                     link("meetings"),
                     note=_("%(present)d present, %(absent)d absent")
                     % {"present": total.present, "absent": total.absent},
+                ),
+                Stat(_("Work notices sent"), total.notices, link("notices")),
+                Stat(
+                    _("Receipts not read yet"),
+                    total.unread,
+                    link("unread"),
+                    warn=total.unread > 0,
                 ),
             ],
         ),
@@ -281,6 +288,7 @@ SIDE_BY_SIDE_ROWS = [
     ("overdue", _("Overdue now"), "overdue"),
     ("escalated", _("Escalated now"), "escalated"),
     ("meetings", _("Meetings held"), "meetings"),
+    ("unread", _("Notice receipts not read yet"), "unread"),
 ]
 
 

@@ -6,7 +6,16 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from inspectors.models import InspectorKind
-from meetings.models import Attendance, Invitee, InviteeGroup, Meeting, MeetingKind, MeetingStatus
+from meetings.models import (
+    Attendance,
+    Invitee,
+    InviteeGroup,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Notice,
+    NoticeRecipient,
+)
 from rectifications.models import OwnerLevel, RectificationItem, RectificationState, SourceKind
 from reports.periods import Period
 from tests import factories
@@ -60,6 +69,8 @@ def october(personas) -> October:
       鲁沙尔镇: opened 2, signed off 1, unresolved 1, overdue 1; 多巴镇: opened 1, unresolved 1.
     Meetings: the inspectors' meeting of 9 October (present, late, absent: 2 of 3 attend);
       a committee meeting of 20 October was cancelled.
+    Work notices: one sent on 12 October to 李督学 (read it) and the principal (has not): 1 sent,
+      1 receipt unread.
     """
     county = personas.county
     township_1 = personas.school_a.township
@@ -202,6 +213,17 @@ def october(personas) -> October:
         cancel_reason="改期",
         created_by=office,
     )
+    notice = Notice.objects.create(
+        county=county,
+        title="关于开展秋季开学专项督导的通知",
+        body="请各责任督学于十月底前完成开学专项督导。",
+        sent_by=office,
+        sent_at=at("2026-10-12"),
+    )
+    NoticeRecipient.objects.create(
+        notice=notice, user=personas.inspector_user, read_at=at("2026-10-12", 15)
+    )
+    NoticeRecipient.objects.create(notice=notice, user=personas.principal)
     return October(
         county=county,
         township_1=township_1,

@@ -30,6 +30,7 @@ def test_county_figures_for_october(personas, month):
     assert total.median_days == 10
     assert (total.meetings, total.invited, total.present, total.absent) == (1, 3, 2, 1)
     assert total.attendance_rate == pytest.approx(2 / 3)
+    assert (total.notices, total.unread) == (1, 1)
 
 
 def test_figures_by_township_add_up(personas, month):

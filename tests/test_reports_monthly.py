@@ -54,6 +54,7 @@ def test_the_workbook_holds_the_hand_worked_figures(personas, month):
     assert figures["逾期事项（当前）"] == 1
     assert figures["已上报未销号事项（当前）"] == 1
     assert figures["召开会议"] == 1
+    assert (figures["下发工作通知"], figures["通知未读人次（当前）"]) == (1, 1)
     assert figures["销号用时中位数（天，本期销号事项）"] == 10
     assert figures["经常性督导完成率"] == pytest.approx(2 / 3)
 
