@@ -64,7 +64,7 @@ class SearchSelect(forms.Select):
 
     @property
     def term_is_new(self) -> bool:
-        """"Find" was pressed, or the find box holds a term whose matches are not listed yet."""
+        """Whether "Find" was pressed or the find box holds a term whose matches are not listed."""
         return self.searched or (bool(self.term) and self.term != self.found)
 
     def _listed(self, value):
