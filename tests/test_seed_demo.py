@@ -51,6 +51,7 @@ LOGIN_ROLES = {
     "inspector": Role.INSPECTOR,
     "principal": Role.PRINCIPAL,
     "jintan_office": Role.OFFICE,
+    "region": Role.REGION,
 }
 COUNTED = [County, Township, Zone, School, PrincipalTenure, Inspector, Assignment]
 COUNTED += [Inspector.themes.through, CommitteeMember, User]
