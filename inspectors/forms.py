@@ -19,7 +19,10 @@ from schools.forms import (
     search_bar_helper,
 )
 from schools.importing import cells
-from schools.models import School, SupervisionMatter, Zone
+from schools.models import School, SupervisionMatter, Township, Zone
+
+# The photo helpers of visit records clean every photo the site keeps.
+from visits.imaging import process_photo
 
 
 class InspectorFilterForm(forms.Form):
@@ -215,6 +218,17 @@ class SchoolChoiceField(SchoolSearchField):
 class AssignmentForm(forms.ModelForm):
     """Post a responsible inspector to a school; the model's rules give the errors."""
 
+    # Not the model field itself: the form would refuse a second lead by the unique constraint,
+    # where ticking it hands the lead over (``services.assign``).
+    lead = forms.BooleanField(
+        label=_("Lead inspector of the school"),
+        required=False,
+        help_text=_(
+            "Listed first on the plaque and given the public's complaints about the school; "
+            "takes over from the current lead. A school's first inspector is its lead."
+        ),
+    )
+
     class Meta:
         model = Assignment
         fields = ["school", "inspector", "started_on", "note"]
@@ -235,8 +249,13 @@ class AssignmentForm(forms.ModelForm):
             "school",
             "inspector",
             Row(Column("started_on", css_class="col-md-4"), Column("note", css_class="col-md-8")),
+            "lead",
             form_actions(_("Assign"), cancel_url),
         )
+
+    def save(self, commit=True):
+        self.instance.is_lead = self.cleaned_data.get("lead", False)
+        return super().save(commit=commit)
 
 
 class AssignmentEndForm(forms.ModelForm):
@@ -267,3 +286,90 @@ class AssignmentEndForm(forms.ModelForm):
         if ended_on > timezone.localdate():
             raise forms.ValidationError(_("The end date cannot be in the future."))
         return ended_on
+
+
+class PlaqueFilterForm(forms.Form):
+    """Township and state filters of the plaque list (a GET form)."""
+
+    STATES = [
+        ("", _("Any state")),
+        ("unissued", _("Not issued")),
+        ("unposted", _("Not posted")),
+        ("outdated", _("Outdated")),
+        ("no_photo", _("Posted without a photo")),
+        ("current", _("Current")),
+    ]
+    township = forms.ModelChoiceField(
+        Township.objects.none(),
+        label=capfirst(_("township")),
+        required=False,
+        empty_label=_("All townships"),
+    )
+    state = forms.ChoiceField(label=_("Plaque"), required=False, choices=STATES)
+
+    def __init__(self, *args, user, county, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = Township.objects.for_user(user).filter(county=county)
+        self.helper = search_bar_helper(
+            self,
+            Column("township", css_class="col-12 col-md-5"),
+            Column("state", css_class="col-8 col-md-4"),
+            autosubmit=("township", "state"),
+        )
+
+    def chosen_township(self):
+        return self.cleaned_data.get("township") if self.is_valid() else None
+
+    def filter(self, found):
+        state = self.cleaned_data.get("state") if self.is_valid() else ""
+        keep = {
+            "unissued": lambda status: status.plaque is None,
+            "unposted": lambda status: not status.is_posted,
+            "outdated": lambda status: status.is_outdated,
+            "no_photo": lambda status: status.lacks_photo,
+            "current": lambda status: status.is_current,
+        }.get(state)
+        return [status for status in found if keep(status)] if keep else found
+
+
+class PostingForm(forms.Form):
+    """The office records when the plaque went up, with a photo of it at the gate."""
+
+    posted_on = forms.DateField(label=_("Posted on"), widget=date_input())
+    photo = forms.FileField(
+        label=_("Photo of the plaque at the gate"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text=_("Cleaned and stamped with the school and date, like visit photos."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, school, cancel_url: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school = school
+        self.fields["posted_on"].initial = timezone.localdate
+        self.helper = FormHelper()
+        self.helper.form_enctype = "multipart/form-data"
+        self.helper.layout = Layout(
+            Row(Column("posted_on", css_class="col-md-4"), Column("note", css_class="col-md-8")),
+            "photo",
+            form_actions(_("Record the posting"), cancel_url),
+        )
+
+    def clean_posted_on(self):
+        posted_on = self.cleaned_data["posted_on"]
+        if posted_on > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return posted_on
+
+    def clean_photo(self):
+        """The photo re-encoded like a visit photo: a processed photo, or None."""
+        upload = self.cleaned_data.get("photo")
+        if not upload:
+            return None
+        posted_on = self.cleaned_data.get("posted_on") or timezone.localdate()
+        return process_photo(
+            upload,
+            stamp_text=f"{self.school.name} {posted_on:%Y-%m-%d}",
+            max_bytes=self.school.county.settings.photo_max_megabytes * 1024 * 1024,
+        )

@@ -1,9 +1,12 @@
 import datetime
+import secrets
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import VIEW, ScopedQuerySet
@@ -219,6 +222,14 @@ class Assignment(models.Model):
     started_on = models.DateField(_("started on"), validators=[validate_not_future])
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    is_lead = models.BooleanField(
+        _("lead inspector"),
+        default=False,
+        help_text=_(
+            "The school's first contact: listed first on the plaque and given the public's "
+            "complaints about the school."
+        ),
+    )
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -235,6 +246,11 @@ class Assignment(models.Model):
                 fields=["inspector", "school"],
                 condition=Q(ended_on__isnull=True),
                 name="assignment_unique_active_pair",
+            ),
+            models.UniqueConstraint(
+                fields=["school"],
+                condition=Q(ended_on__isnull=True, is_lead=True),
+                name="assignment_one_current_lead",
             ),
         ]
 
@@ -287,3 +303,126 @@ class Assignment(models.Model):
             .filter(inspector_id=self.inspector_id, school_id=self.school_id)
             .exclude(pk=self.pk)
         )
+
+
+# Plaques (公示牌) ------------------------------------------------------------------------------
+
+# Lower-case letters and digits without the look-alikes 0/o, 1/l/i: short, and typed by hand
+# from a printed plaque when a phone cannot scan it.
+SLUG_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+SLUG_LENGTH = 10
+
+
+def new_plaque_slug() -> str:
+    return "".join(secrets.choice(SLUG_ALPHABET) for _position in range(SLUG_LENGTH))
+
+
+class PlaqueQuerySet(ScopedQuerySet):
+    """The office manages plaques; the committee reads them (the plaque itself is public)."""
+
+
+class Plaque(models.Model):
+    """A school's plaque (公示牌): its number and the public address its QR code opens.
+
+    Both are issued once for the school and never change: the address is printed on the gate, so
+    the slug is random, stored once, never regenerated and never given to another school (plaques
+    are never deleted). What the plaque shows comes from today's assignments (``plaques``).
+    """
+
+    county = models.ForeignKey(
+        "schools.County",
+        verbose_name=_("county"),
+        related_name="plaques",
+        on_delete=models.PROTECT,
+    )
+    school = models.OneToOneField(
+        "schools.School",
+        verbose_name=_("school"),
+        related_name="plaque",
+        on_delete=models.PROTECT,
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    serial = models.PositiveIntegerField(_("serial number"))
+    number = models.CharField(_("plaque number"), max_length=40)
+    slug = models.CharField(
+        _("public address code"), max_length=16, unique=True, editable=False, default=""
+    )
+    created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+
+    objects = PlaqueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("plaque")
+        verbose_name_plural = _("plaques")
+        ordering = ["serial"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "year", "serial"], name="plaque_unique_serial"
+            ),
+            models.CheckConstraint(name="plaque_has_slug", condition=~Q(slug="")),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = new_plaque_slug()
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def format_number(county, year: int, serial: int) -> str:
+        """e.g. 湟督牌〔2026〕012号: the county's first character, 督牌, the year, the serial."""
+        return f"{county.name[:1]}督牌〔{year}〕{serial:03d}号"
+
+    @property
+    def public_path(self) -> str:
+        return f"/p/{self.slug}"
+
+    @property
+    def public_url(self) -> str:
+        """What the QR code holds: the county's public address + /p/<slug>."""
+        return self.school.county.public_root + self.public_path
+
+
+class PlaquePostingQuerySet(ScopedQuerySet):
+    county_lookup = "plaque__school__county"
+
+
+def posting_photo_path(instance, filename: str) -> str:
+    """Unguessable names: the photos are served only after a permission check."""
+    return f"plaques/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.jpg"
+
+
+class PlaquePosting(models.Model):
+    """The office's record that a printed plaque went up at the school gate, with a photo of it.
+
+    ``snapshot`` keeps what the plaque printed (``plaques.plaque_content``); the plaque is
+    outdated as soon as today's content differs from it, until a new one is posted.
+    """
+
+    plaque = models.ForeignKey(
+        Plaque, verbose_name=_("plaque"), related_name="postings", on_delete=models.PROTECT
+    )
+    posted_on = models.DateField(_("posted on"), validators=[validate_not_future])
+    photo = models.FileField(_("photo"), upload_to=posting_photo_path, blank=True)
+    thumbnail = models.FileField(_("thumbnail"), upload_to=posting_photo_path, blank=True)
+    snapshot = models.JSONField(_("what the plaque printed"), default=dict)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("recorded by"),
+        related_name="plaque_postings",
+        on_delete=models.PROTECT,
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = PlaquePostingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("plaque posting")
+        verbose_name_plural = _("plaque postings")
+        ordering = ["-posted_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.plaque} · {self.posted_on}"

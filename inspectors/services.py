@@ -3,9 +3,10 @@
 import datetime
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils.translation import gettext
 
-from inspectors.models import Inspector, InspectorStatus
+from inspectors.models import Assignment, Inspector, InspectorStatus, Plaque, PlaquePosting
 
 
 def end_current_assignments(*, inspector: Inspector, ended_on: datetime.date, note: str) -> int:
@@ -32,3 +33,87 @@ def save_inspector(*, form, today: datetime.date) -> tuple[Inspector, int]:
             inspector=inspector, ended_on=today, note=gettext("The inspector left.")
         )
     return inspector, ended
+
+
+@transaction.atomic
+def assign(*, form) -> Assignment:
+    """Save the assignment form; ``is_lead`` there takes the lead from the school's current lead,
+    and a school's first inspector becomes its lead."""
+    assignment = form.save(commit=False)
+    current = Assignment.objects.current().filter(school_id=assignment.school_id)
+    if not assignment.is_lead and not current.exists():
+        assignment.is_lead = True
+    if assignment.is_lead:
+        current.filter(is_lead=True).update(is_lead=False)
+    assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def make_lead(*, assignment: Assignment) -> None:
+    """Make this current assignment the school's lead (the previous lead stays assigned)."""
+    school_assignments = Assignment.objects.current().filter(school_id=assignment.school_id)
+    # Lock the school's current assignments so two offices clicking at once end with one lead.
+    list(school_assignments.select_for_update())
+    school_assignments.filter(is_lead=True).exclude(pk=assignment.pk).update(is_lead=False)
+    school_assignments.filter(pk=assignment.pk).update(is_lead=True)
+
+
+def _lock_county(county_id: int):
+    from schools.models import County
+
+    return County.objects.select_for_update(of=("self",)).get(pk=county_id)
+
+
+@transaction.atomic
+def issue_plaques(*, schools, today: datetime.date) -> list[Plaque]:
+    """Give each school without a plaque its number and public address; return the new ones.
+
+    Numbers run per county and year (湟督牌〔2026〕012号); the county row is the lock.
+    """
+    schools = [school for school in schools if not Plaque.objects.filter(school=school).exists()]
+    issued = []
+    for county_id in sorted({school.county_id for school in schools}):
+        county = _lock_county(county_id)
+        last = (
+            Plaque.objects.filter(county=county, year=today.year).aggregate(Max("serial"))[
+                "serial__max"
+            ]
+            or 0
+        )
+        for school in (s for s in schools if s.county_id == county_id):
+            if Plaque.objects.filter(school=school).exists():  # issued while we waited
+                continue
+            last += 1
+            issued.append(
+                Plaque.objects.create(
+                    county=county,
+                    school=school,
+                    year=today.year,
+                    serial=last,
+                    number=Plaque.format_number(county, today.year, last),
+                )
+            )
+    return issued
+
+
+@transaction.atomic
+def record_posting(
+    *, plaque: Plaque, posted_on: datetime.date, photo, note: str, actor
+) -> PlaquePosting:
+    """Record that the plaque as today's data prints it was posted; ``photo`` is a processed
+    photo (``visits.imaging.ProcessedPhoto``) or None."""
+    from inspectors.plaques import status_of
+
+    posting = PlaquePosting(
+        plaque=plaque,
+        posted_on=posted_on,
+        snapshot=status_of(plaque.school).content,
+        note=note,
+        recorded_by=actor,
+    )
+    if photo is not None:
+        posting.photo.save("posting.jpg", photo.image, save=False)
+        posting.thumbnail.save("thumbnail.jpg", photo.thumbnail, save=False)
+    posting.save()
+    return posting

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import OFFICE, OFFICE_AND_COMMITTEE, roles_required
 from accounts.scoping import CHANGE
@@ -16,7 +16,7 @@ from dudao.pagination import paginate
 from dudao.pickers import picker_response
 from inspectors.forms import AssignmentEndForm, AssignmentForm, InspectorFilterForm, InspectorForm
 from inspectors.models import Assignment, Inspector
-from inspectors.services import save_inspector
+from inspectors.services import assign, make_lead, save_inspector
 from schools.access import may_change
 
 
@@ -145,7 +145,7 @@ def assignment_create(request):
     if found := picker_response(request, form):
         return found
     if request.method == "POST" and form.is_valid():
-        assignment = form.save()
+        assignment = assign(form=form)
         messages.success(
             request,
             _("%(inspector)s now covers %(school)s.")
@@ -197,3 +197,22 @@ def assignment_end(request, pk: int):
         "inspectors/assignment_end.html",
         {"form": form, "assignment": assignment, "rotate": rotate},
     )
+
+
+@roles_required(OFFICE)
+@require_POST
+def assignment_make_lead(request, pk: int):
+    """Make a current assignment the school's lead inspector (from the school page)."""
+    assignment = get_object_or_404(
+        Assignment.objects.for_user(request.user, CHANGE)
+        .current()
+        .select_related("inspector", "school"),
+        pk=pk,
+    )
+    make_lead(assignment=assignment)
+    messages.success(
+        request,
+        _("%(inspector)s is now the lead inspector of %(school)s.")
+        % {"inspector": assignment.inspector, "school": assignment.school},
+    )
+    return redirect("schools:school_detail", pk=assignment.school_id)

@@ -1,3 +1,5 @@
+import datetime
+import re
 import unicodedata
 
 from crispy_forms.bootstrap import FormActions, InlineCheckboxes
@@ -285,6 +287,36 @@ class SchoolForm(CountyFormMixin, forms.ModelForm):
         return cleaned
 
 
+class DateListField(forms.CharField):
+    """Calendar dates typed one per line (or separated by spaces or commas): 2026-10-01,
+    2026/10/1 and 2026年10月1日 all read as the same day; stored as a sorted list of ISO dates."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+    SEPARATORS = re.compile(r"[\s,，;；、]+")
+    DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        days = set()
+        for entry in self.SEPARATORS.split(unicodedata.normalize("NFKC", super().to_python(value))):
+            if not entry:
+                continue
+            match = self.DATE.match(entry)
+            try:
+                days.add(datetime.date(*map(int, match.groups())) if match else None)
+            except ValueError:
+                match = None
+            if match is None:
+                raise forms.ValidationError(
+                    _("“%(value)s” is not a date like 2026-10-01."),
+                    code="bad_date",
+                    params={"value": entry},
+                )
+        return sorted(day.isoformat() for day in days)
+
+
 class CountySettingsForm(forms.ModelForm):
     """The county's tunable numbers; read-only (all fields disabled) for the committee."""
 
@@ -296,6 +328,14 @@ class CountySettingsForm(forms.ModelForm):
         "rotation_years",
         "term_warning_days",
         "inspectors_see_county",
+    ]
+    PUBLIC_FIELDS = [
+        "complaint_answer_days",
+        "tracking_lookups_per_ip_hour",
+        "public_submissions_per_ip_hour",
+        "public_submissions_per_school_day",
+        "public_holidays",
+        "make_up_workdays",
     ]
     # When the worker's sweep reminds (meetings.reminders).
     REMINDER_FIELDS = [
@@ -315,6 +355,17 @@ class CountySettingsForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    public_holidays = DateListField(
+        label=CountySettings._meta.get_field("public_holidays").verbose_name,
+        help_text=CountySettings._meta.get_field("public_holidays").help_text,
+        required=False,
+    )
+    make_up_workdays = DateListField(
+        label=CountySettings._meta.get_field("make_up_workdays").verbose_name,
+        help_text=CountySettings._meta.get_field("make_up_workdays").help_text,
+        required=False,
+    )
+
     class Meta:
         model = CountySettings
         # Every number a later feature adds to CountySettings appears here by itself.
@@ -322,13 +373,14 @@ class CountySettingsForm(forms.ModelForm):
 
     def __init__(self, *args, read_only: bool, cancel_url: str, **kwargs):
         super().__init__(*args, **kwargs)
-        grouped = {*self.REGISTRY_FIELDS, *self.REMINDER_FIELDS}
+        grouped = {*self.REGISTRY_FIELDS, *self.PUBLIC_FIELDS, *self.REMINDER_FIELDS}
         others = [name for name in self.fields if name not in grouped]
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Fieldset(_("Inspectors and coverage"), self._columns(self.REGISTRY_FIELDS)),
             Fieldset(_("Visits and rectifications"), self._columns(others)),
             Fieldset(_("Meetings, notices and reminders"), self._columns(self.REMINDER_FIELDS)),
+            Fieldset(_("Public supervision"), self._columns(self.PUBLIC_FIELDS)),
         )
         if read_only:
             for field in self.fields.values():
@@ -347,6 +399,17 @@ class CountySettingsForm(forms.ModelForm):
                 for name in names
             )
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        holidays = set(cleaned.get("public_holidays") or [])
+        if clash := sorted(holidays & set(cleaned.get("make_up_workdays") or [])):
+            self.add_error(
+                "make_up_workdays",
+                _("%(dates)s cannot be both a holiday and a working day.")
+                % {"dates": "、".join(clash)},
+            )
+        return cleaned
 
     def clean_holiday_months(self):
         months = sorted(set(self.cleaned_data["holiday_months"]))

@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -78,7 +79,25 @@ class County(models.Model):
     )
     city = models.CharField(_("city"), max_length=50, blank=True)
     province = models.CharField(_("province"), max_length=50, blank=True)
-    complaint_phone = models.CharField(_("complaint phone"), max_length=20, blank=True)
+    complaint_phone = models.CharField(
+        _("complaint phone"),
+        max_length=20,
+        blank=True,
+        help_text=_("The supervision office's phone for complaints, printed on every plaque."),
+    )
+    # The supervision office's contacts, shown on the county's public page.
+    office_phone = models.CharField(_("office phone"), max_length=20, blank=True)
+    office_address = models.CharField(_("office address"), max_length=200, blank=True)
+    office_email = models.EmailField(_("office e-mail"), blank=True)
+    public_base_url = models.URLField(
+        _("public address"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Where the public reaches this county's pages, e.g. https://dudao.example.gov.cn. "
+            "Plaque QR codes point here; empty: the site's own address."
+        ),
+    )
 
     class Meta:
         verbose_name = _("county")
@@ -98,6 +117,11 @@ class County(models.Model):
                     county=self, number=number, defaults={"name": name}
                 )
 
+    @property
+    def public_root(self) -> str:
+        """The address the county's public pages and plaque QR codes start with."""
+        return (self.public_base_url or settings.SITE_URL).rstrip("/")
+
     def document_number(self, kind: str, year: int, serial: int) -> str:
         """An official document number: the county's first character, the kind (督整 for a
         rectification notice, 督记 for a visit record), the year and the serial, e.g.
@@ -108,6 +132,22 @@ class County(models.Model):
 class CountySettingsQuerySet(ScopedQuerySet):
     def scope_for_role(self, user, action: str):
         return self if user.is_office or action == VIEW else self.none()
+
+
+def _date_list_problem(value) -> ValidationError | None:
+    """Why a list of calendar dates is not a list of ISO dates (2026-10-01), or None."""
+    if not isinstance(value, list):
+        return ValidationError(_("Give a list of dates."), code="not_a_list")
+    for entry in value:
+        try:
+            datetime.date.fromisoformat(entry)
+        except (TypeError, ValueError):
+            return ValidationError(
+                _("“%(value)s” is not a date like 2026-10-01."),
+                code="bad_date",
+                params={"value": entry},
+            )
+    return None
 
 
 class CountySettings(models.Model):
@@ -299,6 +339,42 @@ class CountySettings(models.Model):
             "the county education bureau and the school's central school. Empty: no such line."
         ),
     )
+    # Public supervision (社会监督)
+    complaint_answer_days = models.PositiveSmallIntegerField(
+        _("answer public complaints within (working days)"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    public_holidays = models.JSONField(
+        _("public holidays"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Dates off work besides weekends (法定节假日), counted when working days are; "
+            "e.g. 2026-10-01."
+        ),
+    )
+    make_up_workdays = models.JSONField(
+        _("make-up working days (调休)"),
+        default=list,
+        blank=True,
+        help_text=_("Weekend dates that are working days, e.g. 2026-09-27."),
+    )
+    public_submissions_per_ip_hour = models.PositiveSmallIntegerField(
+        _("public submissions per device address per hour"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+    )
+    public_submissions_per_school_day = models.PositiveSmallIntegerField(
+        _("public submissions per school per day"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(10000)],
+    )
+    tracking_lookups_per_ip_hour = models.PositiveSmallIntegerField(
+        _("tracking code look-ups per device address per hour"),
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+    )
 
     objects = CountySettingsQuerySet.as_manager()
 
@@ -358,8 +434,28 @@ class CountySettings(models.Model):
                 code="reminder_too_late",
                 params={"days": min(periods)},
             )
+        for name in ("public_holidays", "make_up_workdays"):
+            if problem := _date_list_problem(getattr(self, name)):
+                errors[name] = problem
         if errors:
             raise ValidationError(errors)
+
+    def is_working_day(self, day: datetime.date) -> bool:
+        """Monday to Friday, unless a public holiday; a make-up working day (调休) always is."""
+        iso = day.isoformat()
+        if iso in (self.make_up_workdays or []):
+            return True
+        return day.weekday() < 5 and iso not in (self.public_holidays or [])
+
+    def add_working_days(self, start: datetime.date, days: int) -> datetime.date:
+        """The day on which ``days`` working days after ``start`` have passed (``start`` itself
+        not counted): 5 working days from a Friday is the next Friday, holidays skipped."""
+        day = start
+        counted = 0
+        while counted < days:
+            day += datetime.timedelta(days=1)
+            counted += self.is_working_day(day)
+        return day
 
     def is_holiday_month(self, month: int) -> bool:
         return month in (self.holiday_months or [])

@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from inspectors.models import Assignment, Inspector
+from inspectors.plaques import statuses
 from schools.models import County, CountySettings, School
 
 # The coverage page lists this many rows of each problem; a link shows them all.
@@ -38,6 +39,32 @@ def _shortfall(queryset, limit: int | None) -> Shortfall:
     return Shortfall(rows[:limit], queryset.count())
 
 
+def _listed(rows: list, limit: int | None) -> Shortfall:
+    """A list already in memory, cut like ``_shortfall`` cuts a queryset."""
+    return Shortfall(rows if limit is None else rows[:limit], len(rows))
+
+
+@dataclass(frozen=True)
+class PlaqueCoverage:
+    """The plaques at the school gates: missing, outdated, posted without a photo."""
+
+    unposted: Shortfall  # no plaque posted yet (perhaps not even issued)
+    outdated: Shortfall  # posted, but today's data would print something else
+    without_photo: Shortfall  # the latest posting has no photo of the gate
+    fully_covered: int  # an active inspector and a current posted plaque
+
+
+def plaque_coverage(schools, *, county: County, limit: int | None) -> PlaqueCoverage:
+    """How the open ``schools`` stand with their plaques; rows are ``plaques.PlaqueStatus``."""
+    found = statuses(schools.active().select_related("township"), county=county)
+    return PlaqueCoverage(
+        unposted=_listed([s for s in found if not s.is_posted], limit),
+        outdated=_listed([s for s in found if s.is_outdated], limit),
+        without_photo=_listed([s for s in found if s.lacks_photo], limit),
+        fully_covered=sum(1 for s in found if s.is_current and s.has_inspector),
+    )
+
+
 @dataclass(frozen=True)
 class CoverageReport:
     """Where a county falls short of full coverage (全覆盖), each list a to-do for the office."""
@@ -49,6 +76,7 @@ class CoverageReport:
     over_load: Shortfall
     terms_ending: Shortfall
     due_for_rotation: Shortfall
+    plaques: PlaqueCoverage
 
     @property
     def covered_schools(self) -> int:
@@ -56,8 +84,13 @@ class CoverageReport:
 
     @property
     def is_full(self) -> bool:
-        """Every open school has an inspector and every central school the county's minimum."""
-        return not self.uncovered and not self.central_under_minimum
+        """Full coverage (全覆盖): every open school has an active inspector and a current posted
+        plaque, and every central school the county's minimum of inspectors."""
+        return (
+            not self.uncovered
+            and not self.central_under_minimum
+            and self.plaques.fully_covered == self.open_schools
+        )
 
 
 def coverage_report(
@@ -89,4 +122,5 @@ def coverage_report(
             .order_by("started_on"),
             limit,
         ),
+        plaques=plaque_coverage(schools, county=county, limit=limit),
     )

@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import COUNTY_READERS, OFFICE, OFFICE_AND_COMMITTEE, roles_required
+from accounts.access import COUNTY_READERS, OFFICE, OFFICE_AND_COMMITTEE, has_role, roles_required
 from accounts.scoping import CHANGE, VIEW
 from dudao.pagination import paginate
 from dudao.pickers import picker_response
 from inspectors.models import Assignment, Inspector
+from inspectors.plaques import status_of
 from schools.access import county_choices, county_for, may_change
 from schools.forms import CountySettingsForm, SchoolFilterForm, SchoolForm
 from schools.models import CountySettings, PrincipalTenure, School
@@ -77,8 +78,16 @@ def school_detail(request, pk: int):
             "rotation_cutoff": settings.rotation_cutoff(timezone.localdate()),
             "can_list": user.is_superuser or user.role in COUNTY_READERS,
             "can_change": may_change(user),
+            **_plaque_context(user, school),
         },
     )
+
+
+def _plaque_context(user, school) -> dict:
+    """The school's plaque at a glance, for the office and the committee who manage plaques."""
+    if not has_role(user, OFFICE_AND_COMMITTEE):
+        return {"can_see_plaque": False}
+    return {"can_see_plaque": True, "plaque": status_of(school)}
 
 
 @roles_required(OFFICE)

@@ -9,6 +9,7 @@ from inspectors.models import Assignment, Inspector, InspectorStatus
 from schools.models import School
 from schools.services import coverage_report
 from tests import factories
+from tests.factories_plaques import posted
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +106,11 @@ def test_report_and_full_coverage(county):
     assign(second, central)
     assign(second, village)
     report = coverage_report(user=office, county=county, today=TODAY)
+    # Every school has its inspectors; full coverage also needs the plaques at the gates.
+    assert not report.uncovered and not report.central_under_minimum and not report.is_full
+    posted(central, office)
+    posted(village, office)
+    report = coverage_report(user=office, county=county, today=TODAY)
     assert report.is_full
 
 
@@ -142,6 +148,8 @@ def test_coverage_page_lists_each_problem_with_its_fix(client, personas):
 
 def test_coverage_page_reports_full_coverage(client, personas):
     factories.AssignmentFactory(inspector=personas.inspector, school=personas.school_a)
+    posted(personas.school_a, personas.office)
+    posted(personas.school_b, personas.office)
     client.force_login(personas.committee)
     response = client.get(reverse("schools:coverage"))
     page = response.content.decode()

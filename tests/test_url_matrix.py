@@ -18,6 +18,7 @@ from PIL import Image
 from meetings.ical import new_feed_token
 from tests import factories_meetings as meet
 from tests import factories_notices as notices
+from tests import factories_plaques as plaques
 from tests import factories_rectifications as rect
 from tests import factories_reports as reports
 from tests import factories_visits as visits
@@ -340,6 +341,37 @@ CASES: dict[str, Case | None] = {
         kwargs=lambda p: {"pk": rect.matrix_notice(p).pk},
         method="post",
         ok_status=302,
+    ),
+    # plaques (公示牌): the office manages them, the committee reads them; school B's plaque
+    "inspectors:assignment_make_lead": Case(
+        OFFICE,
+        kwargs=lambda p: {"pk": p.inspector.assignments.get().pk},
+        method="post",
+        ok_status=302,
+    ),
+    "inspectors:plaque_list": Case(COUNTY_PAGES),
+    "inspectors:plaque": Case(COUNTY_STAFF, kwargs=lambda p: {"school_pk": p.school_b.pk}),
+    "inspectors:plaque_issue": Case(
+        OFFICE, kwargs=lambda p: {"school_pk": p.school_b.pk}, method="post", ok_status=302
+    ),
+    "inspectors:plaque_print": Case(
+        COUNTY_STAFF,
+        kwargs=lambda p: {"school_pk": plaques.matrix_plaque(p).school_id, "size": "a4"},
+    ),
+    "inspectors:plaque_issue_township": Case(
+        OFFICE,
+        kwargs=lambda p: {"township_pk": p.school_b.township_id},
+        method="post",
+        ok_status=302,
+    ),
+    "inspectors:plaque_print_township": Case(
+        COUNTY_STAFF, kwargs=lambda p: {"township_pk": p.school_b.township_id, "size": "a3"}
+    ),
+    "inspectors:posting_create": Case(
+        OFFICE, kwargs=lambda p: {"school_pk": plaques.matrix_plaque(p).school_id}
+    ),
+    "inspectors:posting_photo": Case(
+        COUNTY_STAFF, kwargs=lambda p: {"pk": plaques.matrix_posting(p).pk, "variant": "thumb"}
     ),
     # notifications: everyone has their own; the probed one is the principal's
     "notifications:list": Case(LOGGED_IN),

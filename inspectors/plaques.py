@@ -1,0 +1,192 @@
+"""What a school's plaque (公示牌) prints, built from today's data, and whether a posted one is
+outdated.
+
+The content is a plain dict (``plaque_content``) so that a posting can keep it as its snapshot:
+the plaque printed then is compared with the one today's data would print, field by field. The QR
+code is drawn by the ``qrcode`` library as an SVG path, so it prints sharp at any size.
+"""
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dudao.qr import qr_svg
+from inspectors.models import Assignment, InspectorStatus, Plaque, PlaquePosting
+
+# The responsible inspector's duties as the national Measures list them (《挂牌督导办法》).
+DUTIES = [
+    gettext_lazy("Supervise the lawful running of the school"),
+    gettext_lazy("Guide its management and teaching"),
+    gettext_lazy("Accept and verify reports and complaints"),
+    gettext_lazy("Find problems and press for their rectification"),
+    gettext_lazy("Report to the supervision office and advise the government"),
+]
+# What a posted plaque is compared on; the duties are fixed text and never make it outdated.
+COMPARED = ("school", "number", "url", "inspectors", "matters", "complaint_phone")
+
+
+def readable_phone(phone: str) -> str:
+    """A mobile number as people read it aloud: 138 0000 1234; other numbers as stored."""
+    digits = re.sub(r"\D", "", phone or "")
+    if len(digits) == 11 and digits.startswith("1"):
+        return f"{digits[:3]} {digits[3:7]} {digits[7:]}"
+    return phone or ""
+
+
+def current_assignments(schools):
+    """The current assignments of active inspectors to ``schools``, lead first, in one query."""
+    return (
+        Assignment.objects.current()
+        .filter(school__in=schools, inspector__status=InspectorStatus.ACTIVE)
+        .select_related("inspector")
+        .order_by("school_id", "-is_lead", "started_on", "inspector__name", "pk")
+    )
+
+
+def plaque_content(school, *, assignments, matters, plaque) -> dict:
+    """What the plaque of ``school`` prints today, as JSON-ready data.
+
+    ``assignments`` are the school's current ones (lead first), ``matters`` the county's active
+    supervision matters, ``plaque`` the school's issued plaque or None.
+    """
+    county = school.county
+    return {
+        "school": school.name,
+        "county": county.name,
+        "number": plaque.number if plaque else "",
+        "url": plaque.public_url if plaque else "",
+        "inspectors": [
+            {
+                "id": assignment.inspector_id,
+                "name": assignment.inspector.name,
+                "post": assignment.inspector.post or assignment.inspector.get_kind_display(),
+                "phone": readable_phone(assignment.inspector.phone),
+                "photo": assignment.inspector.photo.name or "",
+                "lead": assignment.is_lead,
+            }
+            for assignment in assignments
+        ],
+        "matters": [matter.name for matter in matters],
+        "complaint_phone": county.complaint_phone,
+        "duties": [str(duty) for duty in DUTIES],
+    }
+
+
+def differences(snapshot: dict, content: dict) -> list[str]:
+    """What changed since the plaque in ``snapshot`` was printed, one line each (empty: none)."""
+    changes = []
+    if snapshot.get("school") != content["school"]:
+        changes.append(_("The school's name changed."))
+    if snapshot.get("number") != content["number"] or snapshot.get("url") != content["url"]:
+        changes.append(_("The plaque number or public address changed."))
+    before = {row["id"]: row for row in snapshot.get("inspectors", [])}
+    now = {row["id"]: row for row in content["inspectors"]}
+    for pk in before.keys() - now.keys():
+        changes.append(_("%(name)s no longer covers the school.") % {"name": before[pk]["name"]})
+    for pk in now.keys() - before.keys():
+        changes.append(_("%(name)s now covers the school.") % {"name": now[pk]["name"]})
+    for pk in now.keys() & before.keys():
+        old, new = before[pk], now[pk]
+        if old.get("phone") != new["phone"]:
+            changes.append(_("The phone of %(name)s changed.") % {"name": new["name"]})
+        if old.get("name") != new["name"] or old.get("post") != new["post"]:
+            changes.append(_("The name or post of %(name)s changed.") % {"name": new["name"]})
+        if old.get("photo") != new["photo"]:
+            changes.append(_("The photo of %(name)s changed.") % {"name": new["name"]})
+        if old.get("lead") != new["lead"]:
+            changes.append(_("The lead inspector changed."))
+    if snapshot.get("matters") != content["matters"]:
+        changes.append(_("The supervision matters changed."))
+    if snapshot.get("complaint_phone") != content["complaint_phone"]:
+        changes.append(_("The complaint phone changed."))
+    if not changes and is_outdated(snapshot, content):
+        changes.append(_("The order of the inspectors changed."))
+    return list(dict.fromkeys(changes))
+
+
+def is_outdated(snapshot: dict, content: dict) -> bool:
+    return any(snapshot.get(key) != content[key] for key in COMPARED)
+
+
+@dataclass
+class PlaqueStatus:
+    """One school's plaque as the coverage page and the plaque list see it."""
+
+    school: object
+    plaque: Plaque | None
+    posting: PlaquePosting | None  # the latest posting
+    content: dict
+    changes: list[str]
+
+    @property
+    def is_posted(self) -> bool:
+        return self.posting is not None
+
+    @property
+    def is_outdated(self) -> bool:
+        return self.posting is not None and bool(self.changes)
+
+    @property
+    def is_current(self) -> bool:
+        """Posted and still saying what today's data says."""
+        return self.posting is not None and not self.changes
+
+    @property
+    def lacks_photo(self) -> bool:
+        return self.posting is not None and not self.posting.photo
+
+    @property
+    def has_inspector(self) -> bool:
+        return bool(self.content["inspectors"])
+
+
+def statuses(schools, *, county) -> list[PlaqueStatus]:
+    """The plaque status of each school in ``schools`` (a queryset), in a fixed few queries."""
+    schools = list(
+        schools.select_related("plaque").prefetch_related(
+            Prefetch(
+                "plaque__postings",
+                queryset=PlaquePosting.objects.order_by("-posted_on", "-pk"),
+            )
+        )
+    )
+    by_school = {}
+    for assignment in current_assignments(schools):
+        by_school.setdefault(assignment.school_id, []).append(assignment)
+    matters = list(county.supervision_matters.filter(is_active=True).order_by("number"))
+    found = []
+    for school in schools:
+        school.county = county  # the plaque's URL and phone; saves a query per school
+        plaque = getattr(school, "plaque", None)
+        posting = next(iter(plaque.postings.all()), None) if plaque else None
+        content = plaque_content(
+            school, assignments=by_school.get(school.pk, []), matters=matters, plaque=plaque
+        )
+        changes = differences(posting.snapshot, content) if posting else []
+        found.append(PlaqueStatus(school, plaque, posting, content, changes))
+    return found
+
+
+def status_of(school) -> PlaqueStatus:
+    from schools.models import School
+
+    return statuses(School.objects.filter(pk=school.pk), county=school.county)[0]
+
+
+@dataclass(frozen=True)
+class QrCode:
+    """A QR code as an SVG path: ``<svg viewBox="{{ view_box }}"><path d="{{ path }}"/></svg>``."""
+
+    view_box: str
+    path: str
+
+
+def qr_code(data: str) -> QrCode:
+    """The QR code of ``data`` (``dudao.qr``: error correction M, the standard quiet zone)."""
+    root = ET.fromstring(qr_svg(data))
+    path = root.find("{http://www.w3.org/2000/svg}path")
+    return QrCode(view_box=root.get("viewBox"), path=path.get("d"))
