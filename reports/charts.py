@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, field
 
 WIDTH = 400
-FONT = 12
+FONT = 14
 GREY = "#6c757d"
 GRID = "#dee2e6"
 COLOURS = ("#0d6efd", "#9ec5fe", "#dc3545", "#198754")
@@ -76,15 +76,24 @@ def _n(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def nice_max(value: int) -> int:
-    """A round top for the scale: 1, 2, 5 × a power of ten, at least the largest value."""
+def scale(value: int) -> tuple[int, int]:
+    """A round top for the scale and its step: 1, 2 or 5 × a power of ten per step, at most
+    five steps, so counts get whole-number ticks."""
     if value <= 0:
-        return 1
-    magnitude = 10 ** math.floor(math.log10(value))
+        return 1, 1
+    magnitude = 10 ** max(math.floor(math.log10(value / 5)), 0) if value > 5 else 1
     for step in (1, 2, 5, 10):
-        if step * magnitude >= value:
-            return step * magnitude
-    return 10 * magnitude
+        if step * magnitude * 5 >= value:
+            top = math.ceil(value / (step * magnitude)) * step * magnitude
+            return top, step * magnitude
+    return value, value
+
+
+def fit(text: str, width: float, size: int) -> str:
+    """``text`` cut with an ellipsis to fit ``width`` (a CJK character is about ``size`` wide);
+    the table beside the chart carries the full name."""
+    room = max(int(width // size), 2)
+    return text if len(text) <= room else text[: room - 1] + "…"
 
 
 def _legend(chart: Chart, series: list[Series], y: float) -> None:
@@ -98,18 +107,23 @@ def _legend(chart: Chart, series: list[Series], y: float) -> None:
 
 def horizontal_bars(title: str, categories: list[str], series: list[Series]) -> Chart:
     """One row per category, one bar per series in it, with the value at the bar's end."""
-    label_width = min(140, max((len(c) for c in categories), default=4) * FONT + 8)
-    bar, gap = 12, 8
+    label_width = min(8 * FONT, max((len(c) for c in categories), default=4) * FONT + 8)
+    bar, gap = 14, 8
     row_height = bar * len(series) + gap
     top = 22
     height = top + row_height * max(len(categories), 1) + 6
     chart = Chart(title=title, width=WIDTH, height=height)
     _legend(chart, series, 12)
-    scale_max = nice_max(max((max(s.values, default=0) for s in series), default=0))
+    scale_max, _step = scale(max((max(s.values, default=0) for s in series), default=0))
     plot = WIDTH - label_width - 34
     for index, category in enumerate(categories):
         y = top + index * row_height
-        chart.text(label_width - 6, y + row_height / 2 + 1, category, anchor="end")
+        chart.text(
+            label_width - 6,
+            y + row_height / 2 + 4,
+            fit(category, label_width - 8, FONT),
+            anchor="end",
+        )
         for offset, item in enumerate(series):
             value = item.values[index]
             length = plot * value / scale_max
@@ -131,12 +145,11 @@ def columns(title: str, categories: list[str], series: list[Series]) -> Chart:
     plot_height = height - top - bottom
     chart = Chart(title=title, width=WIDTH, height=height)
     _legend(chart, series, 12)
-    scale_max = nice_max(max((max(s.values, default=0) for s in series), default=0))
-    for step in range(5):
-        value = scale_max * step / 4
-        y = top + plot_height - plot_height * step / 4
+    scale_max, step = scale(max((max(s.values, default=0) for s in series), default=0))
+    for value in range(0, scale_max + 1, step):
+        y = top + plot_height - plot_height * value / scale_max
         chart.line(left, y, WIDTH, y)
-        chart.text(left - 4, y + 4, _n(value), anchor="end", size=FONT - 2, fill=GREY)
+        chart.text(left - 4, y + 4, str(value), anchor="end", size=FONT - 2, fill=GREY)
     slot = (WIDTH - left) / max(len(categories), 1)
     bar = min(14, (slot - 4) / max(len(series), 1))
     for index, category in enumerate(categories):

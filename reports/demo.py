@@ -58,9 +58,7 @@ def _assessment_marks(ctx, office) -> None:
     """One manual adjustment and one commendation this year in 湟中县, with their reasons."""
     county = ctx.counties["huangzhong"]
     year = ctx.today.year
-    inspectors = list(
-        Inspector.objects.filter(county=county).responsible().order_by("phone")[:2]
-    )
+    inspectors = list(Inspector.objects.filter(county=county).responsible().order_by("phone")[:2])
     if len(inspectors) < 2:
         return
     adjusted, commended = inspectors

@@ -484,7 +484,8 @@ class MonthDutyRow:
 
     @property
     def label(self) -> str:
-        return f"{self.month}月" if self.month != 1 else f"{self.year % 100:02d}年1月"
+        """The month's number under its columns; the table beside gives the full month."""
+        return str(self.month)
 
     @property
     def key(self) -> str:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.access import OFFICE_AND_COMMITTEE, roles_required
 from accounts.scoping import CHANGE, VIEW
@@ -85,7 +86,7 @@ def stat_groups(total: Tally, link) -> list[tuple[str, list[Stat]]]:
             ],
         ),
         (
-            _("Visits"),
+            pgettext("report", "Visits"),
             [
                 Stat(_("Visits made"), total.visits, link("visits")),
                 Stat(
@@ -156,8 +157,12 @@ def _charts(scope: Scope, period: Period, today, total_cells, query, townships) 
         _("Duty visits per month"),
         [row.label for row in months],
         [
-            charts.Series(_("Due"), [row.due for row in months], charts.COLOURS[1]),
-            charts.Series(_("Done"), [row.done for row in months], charts.COLOURS[0]),
+            charts.Series(
+                pgettext("report", "Due"), [row.due for row in months], charts.COLOURS[1]
+            ),
+            charts.Series(
+                pgettext("report", "Done"), [row.done for row in months], charts.COLOURS[0]
+            ),
         ],
     )
     matters = [
@@ -606,8 +611,12 @@ def summary(request):
                 _("Duty visits per month"),
                 [row.label for row in months],
                 [
-                    charts.Series(_("Due"), [row.due for row in months], charts.COLOURS[1]),
-                    charts.Series(_("Done"), [row.done for row in months], charts.COLOURS[0]),
+                    charts.Series(
+                        pgettext("report", "Due"), [row.due for row in months], charts.COLOURS[1]
+                    ),
+                    charts.Series(
+                        pgettext("report", "Done"), [row.done for row in months], charts.COLOURS[0]
+                    ),
                 ],
             ),
             "back": _dashboard_url(county, county_choices(request), period),
