@@ -35,7 +35,7 @@ class DocumentKind(models.TextChoices):
 
     The value is also the stored file's extension."""
 
-    PDF = "pdf", _("PDF")
+    PDF = "pdf", _("PDF document")
     DOCX = "docx", _("Word document")
     XLSX = "xlsx", _("Excel workbook")
     JPEG = "jpg", _("JPEG image")

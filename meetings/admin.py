@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from meetings.models import CommitteeMember, Decision, Invitee, Meeting, MeetingFile, MeetingSeries
+from meetings.models import (
+    CommitteeMember,
+    Decision,
+    Invitee,
+    Meeting,
+    MeetingFile,
+    MeetingSeries,
+    SignIn,
+)
 
 
 @admin.register(CommitteeMember)
@@ -43,6 +51,7 @@ class MeetingAdmin(admin.ModelAdmin):
 @admin.register(MeetingSeries)
 class MeetingSeriesAdmin(admin.ModelAdmin):
     list_display = ("title", "kind", "week_of_month", "weekday", "start_time", "county")
+    search_fields = ("title", "place")
     list_filter = ("kind", "county")
     raw_id_fields = ("created_by",)
 
@@ -50,4 +59,20 @@ class MeetingSeriesAdmin(admin.ModelAdmin):
 @admin.register(MeetingFile)
 class MeetingFileAdmin(admin.ModelAdmin):
     list_display = ("original_name", "kind", "size", "meeting", "uploaded_at")
+    search_fields = ("original_name", "meeting__title")
     raw_id_fields = ("meeting", "uploaded_by")
+
+
+@admin.register(SignIn)
+class SignInAdmin(admin.ModelAdmin):
+    """QR sign-ins are the invitees' own record: read here, never edited."""
+
+    list_display = ("invitee", "at")
+    search_fields = ("invitee__name", "invitee__meeting__title")
+    list_select_related = ("invitee",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -193,7 +193,7 @@ class MeetingForm(WhenMixin, RecipientFields, forms.ModelForm):
         if problems:
             raise forms.ValidationError(
                 _("These lines are not “name, organisation, phone”: %(lines)s")
-                % {"lines": _("；").join(problems)}
+                % {"lines": _("; ").join(problems)}
             )
         self.guest_list = guests
         return self.cleaned_data["guests"]

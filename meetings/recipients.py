@@ -215,7 +215,7 @@ class RecipientFields(forms.Form):
         if problems:
             raise forms.ValidationError(
                 _("No single person matches: %(names)s. Use the full name, username or phone.")
-                % {"names": _("、").join(problems)}
+                % {"names": _(", ").join(problems)}
             )
         self.recipient_people = people
         return self.cleaned_data.get("to_people", "")
