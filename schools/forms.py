@@ -345,6 +345,19 @@ class CountySettingsForm(forms.ModelForm):
         "notice_reminder_days",
         "visit_duty_reminder_days",
     ]
+    # The school terms of the summaries and the weights of the inspectors' assessment (reports).
+    REPORT_FIELDS = [
+        "first_term_starts",
+        "first_term_ends",
+        "second_term_starts",
+        "second_term_ends",
+        "weight_visits",
+        "weight_records",
+        "weight_rectifications",
+        "weight_complaints",
+        "weight_meetings",
+        "weight_notices",
+    ]
 
     holiday_months = forms.TypedMultipleChoiceField(
         label=CountySettings._meta.get_field("holiday_months").verbose_name,
@@ -373,7 +386,12 @@ class CountySettingsForm(forms.ModelForm):
 
     def __init__(self, *args, read_only: bool, cancel_url: str, **kwargs):
         super().__init__(*args, **kwargs)
-        grouped = {*self.REGISTRY_FIELDS, *self.PUBLIC_FIELDS, *self.REMINDER_FIELDS}
+        grouped = {
+            *self.REGISTRY_FIELDS,
+            *self.PUBLIC_FIELDS,
+            *self.REMINDER_FIELDS,
+            *self.REPORT_FIELDS,
+        }
         others = [name for name in self.fields if name not in grouped]
         self.helper = FormHelper()
         self.helper.layout = Layout(
@@ -381,6 +399,7 @@ class CountySettingsForm(forms.ModelForm):
             Fieldset(_("Visits and rectifications"), self._columns(others)),
             Fieldset(_("Meetings, notices and reminders"), self._columns(self.REMINDER_FIELDS)),
             Fieldset(_("Public supervision"), self._columns(self.PUBLIC_FIELDS)),
+            Fieldset(_("Terms and the inspectors' assessment"), self._columns(self.REPORT_FIELDS)),
         )
         if read_only:
             for field in self.fields.values():
