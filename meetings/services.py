@@ -399,7 +399,7 @@ def earlier_open_decisions(meeting: Meeting):
     """Decisions of earlier meetings of the same kind that were still open when the previous
     meeting of this kind took place (or are open now, if there was none), with their state now:
     what this meeting reviews."""
-    from rectifications.models import RectificationEvent, RectificationState
+    from rectifications.models import UNRESOLVED_STATES, RectificationEvent, RectificationState
 
     previous = (
         Meeting.objects.filter(county=meeting.county, kind=meeting.kind)
@@ -414,7 +414,7 @@ def earlier_open_decisions(meeting: Meeting):
         meeting__starts_at__lt=meeting.starts_at,
     ).select_related("meeting", "item", "township", "department", "owner_user", "item__school")
     if previous is None:
-        return decisions.filter(item__state__in=[s for s in RectificationState if s != "closed"])
+        return decisions.filter(item__state__in=UNRESOLVED_STATES)
     # Open at the previous meeting: closed after it began, or not closed at all. Decisions of
     # the previous meeting itself count (taken at it, open when it ended).
     closed_before = RectificationEvent.objects.filter(
