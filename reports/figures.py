@@ -31,6 +31,7 @@ from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from inspectors.models import Assignment, InspectorStatus
+from inspectors.plaques import statuses
 from meetings.models import Attendance, Meeting, MeetingStatus, Notice
 from rectifications.models import (
     SCHOOL_MOVE_STATES,
@@ -55,6 +56,8 @@ class Tally:
     # Coverage, now
     open_schools: int = 0
     covered_schools: int = 0
+    # Full coverage (全覆盖): an active inspector and a current posted plaque
+    fully_covered: int = 0
     # Visits in the period
     visits: int = 0
     duty_due: int = 0
@@ -372,6 +375,22 @@ def _schools(cells: Cells, scope: Scope, period: Period, today: datetime.date) -
         tally.duty_done = row["done"]
         tally.duty_due = row["open"] * required.get(row["county_id"], 0)
         tally.not_visited = row["not_visited"]
+    for county in counties:
+        for _school_id, township_id in fully_covered(scope, county):
+            cells.cell((county.pk, township_id)).fully_covered += 1
+
+
+def fully_covered(scope: Scope, county) -> list[tuple[int, int]]:
+    """(school id, township id) of the county's open schools with an active inspector and a
+    current posted plaque. Whether a plaque is current compares what it printed with what today's
+    data would print (``inspectors.plaques``), so this is worked out here, in a fixed few queries
+    per county, not in SQL."""
+    found = statuses(scope.schools().active().filter(county=county), county=county)
+    return [
+        (status.school.pk, status.school.township_id)
+        for status in found
+        if status.is_current and status.has_inspector
+    ]
 
 
 def _visits(cells: Cells, scope: Scope, period: Period) -> None:

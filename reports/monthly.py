@@ -107,6 +107,11 @@ def _summary(book, scope: Scope, period: Period, today, title: str, note: str) -
             pgettext("report", "Schools without one: %(count)d")
             % {"count": total.uncovered_schools},
         ),
+        (
+            pgettext("report", "Fully covered: an active inspector and a current plaque (now)"),
+            total.fully_covered,
+            "",
+        ),
         (pgettext("report", "Visits in the period (all kinds)"), total.visits, ""),
         (
             pgettext("report", "Duty visits due"),

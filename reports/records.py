@@ -28,6 +28,7 @@ FIGURES = {
         Figure("open", SCHOOLS, _("Open schools")),
         Figure("covered", SCHOOLS, _("Schools with an active inspector")),
         Figure("uncovered", SCHOOLS, _("Schools without an active inspector")),
+        Figure("full", SCHOOLS, _("Fully covered: an active inspector and a current plaque")),
         Figure("not_visited", SCHOOLS, _("Schools without a duty visit")),
         Figure("visits", VISITS, _("Visits")),
         Figure("opened", ITEMS, _("Rectification items opened")),
@@ -45,7 +46,15 @@ FIGURES = {
 def records(figure: Figure, scope: Scope, period: Period, today: datetime.date, *, matter=None):
     """The queryset behind ``figure``: the same records the dashboard counted."""
     if figure.kind == SCHOOLS:
-        condition = figures.school_filters(period, today)[figure.key]
+        if figure.key == "full":
+            ids = [
+                school_id
+                for county in scope.counties
+                for school_id, _township in figures.fully_covered(scope, county)
+            ]
+            condition = Q(pk__in=ids)
+        else:
+            condition = figures.school_filters(period, today)[figure.key]
         return (
             scope.schools()
             .active()

@@ -78,6 +78,13 @@ def stat_groups(total: Tally, link) -> list[tuple[str, list[Stat]]]:
                 Stat(_("Open schools"), total.open_schools, link("open")),
                 Stat(_("With an active inspector"), total.covered_schools, link("covered")),
                 Stat(
+                    _("Fully covered"),
+                    total.fully_covered,
+                    link("full"),
+                    note=_("inspector and current plaque"),
+                    warn=total.fully_covered < total.open_schools,
+                ),
+                Stat(
                     _("Without an inspector"),
                     total.uncovered_schools,
                     link("uncovered"),
@@ -283,6 +290,7 @@ def dashboard(request):
 SIDE_BY_SIDE_ROWS = [
     ("open", _("Open schools"), "open_schools"),
     ("covered", _("With an active inspector"), "covered_schools"),
+    ("full", _("Fully covered (inspector and current plaque)"), "fully_covered"),
     ("visits", _("Visits made"), "visits"),
     ("duty", _("Duty visits done"), "duty_done"),
     (None, _("Duty visits due"), "duty_due"),

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from inspectors.models import InspectorKind
+from inspectors.services import issue_plaques, record_posting
 from meetings.models import (
     Attendance,
     Invitee,
@@ -69,6 +70,7 @@ def october(personas) -> October:
       鲁沙尔镇: opened 2, signed off 1, unresolved 1, overdue 1; 多巴镇: opened 1, unresolved 1.
     Meetings: the inspectors' meeting of 9 October (present, late, absent: 2 of 3 attend);
       a committee meeting of 20 October was cancelled.
+    Plaques: B's is posted and current, C's issued but not posted: 1 school fully covered.
     Work notices: one sent on 12 October to 李督学 (read it) and the principal (has not): 1 sent,
       1 receipt unread.
     """
@@ -213,6 +215,9 @@ def october(personas) -> October:
         cancel_reason="改期",
         created_by=office,
     )
+    # Plaques: B's is posted as today's data prints it; C's is issued but never posted.
+    plaque_b, _plaque_c = issue_plaques(schools=[personas.school_b, school_c], today=TODAY)
+    record_posting(plaque=plaque_b, posted_on=TODAY, photo=None, note="", actor=office)
     notice = Notice.objects.create(
         county=county,
         title="关于开展秋季开学专项督导的通知",

@@ -18,6 +18,7 @@ def test_county_figures_for_october(personas, month):
     scope = Scope(user=personas.office, counties=(month.county,))
     total = compute(scope, OCTOBER, today=TODAY).total()
     assert (total.open_schools, total.covered_schools, total.uncovered_schools) == (3, 2, 1)
+    assert total.fully_covered == 1
     assert (total.visits, total.duty_due, total.duty_done, total.not_visited) == (4, 3, 2, 1)
     assert total.duty_rate == pytest.approx(2 / 3)
     assert (total.opened, total.closed, total.unresolved, total.overdue, total.escalated) == (
@@ -38,6 +39,7 @@ def test_figures_by_township_add_up(personas, month):
     towns = compute(scope, OCTOBER, today=TODAY).by_township()
     first, second = towns[month.township_1.pk], towns[month.township_2.pk]
     assert (first.open_schools, first.covered_schools, first.visits) == (2, 1, 3)
+    assert (first.fully_covered, second.fully_covered) == (1, 0)
     assert (first.duty_due, first.duty_done, first.not_visited) == (2, 2, 0)
     assert (first.opened, first.closed, first.unresolved, first.overdue) == (2, 1, 1, 1)
     assert (second.open_schools, second.covered_schools, second.visits) == (1, 1, 1)
