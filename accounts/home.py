@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from accounts.models import Role, User
 from accounts.scoping import CHANGE
 from accounts.services import inspectors_without_login, schools_without_login
+from complaints.home import to_answer
 from inspectors.models import Inspector
 from rectifications import home as rectification_cards
 from reports import home as report_cards
@@ -63,6 +64,7 @@ HOME_CARDS: list[HomeCard] = [
         frozenset({Role.OFFICE, Role.COMMITTEE}),
         rectification_cards.item_counts,
     ),
+    HomeCard("complaints/home/to_answer.html", frozenset({Role.OFFICE, Role.INSPECTOR}), to_answer),
     HomeCard(
         "schools/home/coverage.html",
         frozenset({Role.OFFICE, Role.COMMITTEE}),

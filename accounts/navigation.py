@@ -32,7 +32,6 @@ GROUP_LABELS = {
     "manage": _("Management"),
     "public": _("Public supervision"),
     "figures": _("Figures"),
-    "meetings": _("Meetings and notices"),
 }
 
 NAV_ITEMS = [
@@ -47,6 +46,9 @@ NAV_ITEMS = [
     NavItem(_("Rectifications"), "rectifications:board", OFFICE_AND_COMMITTEE),
     NavItem(_("Our rectifications"), "rectifications:our_items", frozenset({Role.PRINCIPAL})),
     NavItem(_("Rectifications"), "rectifications:my_items", frozenset({Role.INSPECTOR})),
+    NavItem(
+        _("Public supervision"), "complaints:list", frozenset({Role.INSPECTOR, Role.PRINCIPAL})
+    ),
     NavItem(_("Inspectors"), "inspectors:inspector_list", OFFICE_AND_COMMITTEE),
     # Figures: coverage and the reports (the dashboard also leads to the summaries).
     NavItem(_("Coverage"), "schools:coverage", OFFICE_AND_COMMITTEE, "figures"),
@@ -56,9 +58,13 @@ NAV_ITEMS = [
     NavItem(_("Counties side by side"), "reports:region", frozenset({Role.REGION}), "figures"),
     NavItem(_("My work"), "reports:my_page", frozenset({Role.INSPECTOR})),
     NavItem(_("Our supervision"), "reports:school_page", frozenset({Role.PRINCIPAL})),
-    # Meetings and work notices share a menu, so the office's bar stays one line.
-    NavItem(_("Meetings"), "meetings:meeting_list", ALL_ROLES, "meetings"),
-    NavItem(_("Work notices"), "meetings:notice_list", ALL_ROLES, "meetings"),
+    NavItem(_("Meetings"), "meetings:meeting_list", ALL_ROLES),
+    NavItem(_("Work notices"), "meetings:notice_list", ALL_ROLES),
+    # Public supervision (社会监督): complaints, plaques, the county's public page.
+    NavItem(_("Complaints"), "complaints:list", OFFICE_AND_COMMITTEE, "public"),
+    NavItem(_("Plaques"), "inspectors:plaque_list", OFFICE_AND_COMMITTEE, "public"),
+    NavItem(_("Announcements"), "complaints:announcements", OFFICE_AND_COMMITTEE, "public"),
+    NavItem(_("Public page settings"), "complaints:public_settings", OFFICE, "public"),
     NavItem(_("Committee"), "meetings:committee", OFFICE_AND_COMMITTEE, "manage"),
     NavItem(_("Accounts"), "accounts:user_list", OFFICE, "manage"),
     NavItem(_("Import"), "schools:import", OFFICE, "manage"),

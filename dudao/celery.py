@@ -32,6 +32,10 @@ app.conf.beat_schedule["visit-draft-reminders"] = {
     "task": "visits.tasks.remind_stale_drafts",
     "schedule": crontab(hour=8, minute=0),
 }
+app.conf.beat_schedule["complaint-overdue-reminders"] = {
+    "task": "complaints.tasks.remind_overdue_submissions",
+    "schedule": crontab(hour=8, minute=15),
+}
 # What a request recorded for the worker but the broker never delivered (it was down).
 app.conf.beat_schedule["sweep-pending-tasks"] = {
     "task": "accounts.tasks.sweep_pending_tasks",

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "visits",
     "meetings",
     "rectifications",
+    "complaints",
     # Last: reads every app above, and their translations take precedence over its own.
     "reports",
 ]

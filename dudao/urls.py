@@ -17,6 +17,10 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("reports/", include("reports.urls")),
     path("rectifications/", include("rectifications.urls")),
+    path("complaints/", include("complaints.urls")),
     path("notifications/", include("accounts.notification_urls")),
+    # Open without a login: the schools' public pages (from the plaques' QR codes), the county's
+    # public page and the tracking page.
+    path("", include("complaints.public_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 
 from meetings.ical import new_feed_token
+from tests import factories_complaints as complaints
 from tests import factories_meetings as meet
 from tests import factories_notices as notices
 from tests import factories_plaques as plaques
@@ -373,6 +374,39 @@ CASES: dict[str, Case | None] = {
     "inspectors:posting_photo": Case(
         COUNTY_STAFF, kwargs=lambda p: {"pk": plaques.matrix_posting(p).pk, "variant": "thumb"}
     ),
+    # complaints: a new submission about school B, assigned to its lead, the persona inspector.
+    # Its text, name, phone and photo: the office and that inspector only.
+    "complaints:list": Case(LOGGED_IN),
+    "complaints:create": Case(ANY_OFFICE),
+    "complaints:export": Case(COUNTY_PAGES),
+    "complaints:detail": Case(
+        COUNTY_STAFF | {"inspector"}, kwargs=lambda p: _pk(complaints.matrix_submission(p))
+    ),
+    # An empty answer: the case page comes back with the errors, nothing changes.
+    "complaints:step": Case(
+        OFFICE | {"inspector"},
+        kwargs=lambda p: {"pk": complaints.matrix_submission(p).pk, "action": "answer"},
+        method="post",
+        ok_status=400,
+    ),
+    "complaints:photo": Case(
+        OFFICE | {"inspector"},
+        kwargs=lambda p: {"pk": complaints.matrix_submission(p).pk, "variant": "full"},
+    ),
+    "complaints:print": Case(
+        OFFICE | {"inspector"}, kwargs=lambda p: _pk(complaints.matrix_submission(p))
+    ),
+    "complaints:announcements": Case(COUNTY_PAGES),
+    "complaints:announcement_create": Case(ANY_OFFICE),
+    "complaints:announcement_edit": Case(
+        OFFICE, kwargs=lambda p: _pk(complaints.matrix_announcement(p))
+    ),
+    "complaints:public_settings": Case(ANY_OFFICE),
+    # public: open to everyone without a login (the plaque's QR code, the county's page)
+    "public:school": Case(EVERYONE, kwargs=lambda p: {"slug": plaques.matrix_plaque(p).slug}),
+    "public:thumbnail": Case(EVERYONE, kwargs=complaints.matrix_thumbnail),
+    "public:county": Case(EVERYONE, kwargs=lambda p: {"code": p.county.code}),
+    "public:track": Case(EVERYONE, kwargs=lambda p: {"code": p.county.code}),
     # notifications: everyone has their own; the probed one is the principal's
     "notifications:list": Case(LOGGED_IN),
     "notifications:read": Case(

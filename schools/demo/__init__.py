@@ -43,6 +43,8 @@ DEMO_STEPS = [
     "rectifications.demo.seed_rectifications",
     "meetings.demo.seed_meetings",
     "meetings.notice_demo.seed_notices",
+    "inspectors.demo.seed_plaques",
+    "complaints.demo.seed_complaints",
     "reports.demo.seed_reports",  # last: its reports count what the steps above made
 ]
 

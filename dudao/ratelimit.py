@@ -1,0 +1,48 @@
+"""Counting attempts in the cache, for the public pages' rate limits.
+
+A fixed window: each (scope, who) pair has one counter per window, created with the window's
+length as its timeout. The cache is Redis in production (``dudao.cache.FailOpenRedisCache``);
+when it cannot be reached every attempt is allowed and a warning is logged, so a Redis outage
+never shuts the public out.
+"""
+
+import hashlib
+import logging
+import time
+
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+
+def _key(scope: str, who: str, window: int) -> str:
+    # Hashed: the cache holds no client addresses, and any key is a valid cache key.
+    digest = hashlib.sha256(f"{scope}|{who}".encode()).hexdigest()[:32]
+    return f"ratelimit:{scope}:{digest}:{int(time.time() // window)}"
+
+
+def allow(scope: str, who: str, *, limit: int, window: int) -> bool:
+    """Count one attempt of ``who`` in ``scope``; False once more than ``limit`` were counted in
+    the current window of ``window`` seconds. Fails open."""
+    key = _key(scope, who, window)
+    try:
+        cache.add(key, 0, timeout=window + 1)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # the counter expired between add and incr
+            cache.set(key, 1, timeout=window + 1)
+            count = 1
+    except Exception:  # noqa: BLE001 - a broken cache must not refuse the public
+        logger.warning("Rate limit %s not applied: the cache is unavailable", scope, exc_info=True)
+        return True
+    return count <= limit
+
+
+def exceeded(scope: str, who: str, *, limit: int, window: int) -> bool:
+    """Whether ``who`` already used up ``scope`` in this window, without counting an attempt."""
+    try:
+        count = cache.get(_key(scope, who, window), 0)
+    except Exception:  # noqa: BLE001
+        logger.warning("Rate limit %s not read: the cache is unavailable", scope, exc_info=True)
+        return False
+    return count >= limit
