@@ -32,6 +32,7 @@ GROUP_LABELS = {
     "manage": _("Management"),
     "public": _("Public supervision"),
     "figures": _("Figures"),
+    "meetings": _("Meetings and notices"),
 }
 
 NAV_ITEMS = [
@@ -58,8 +59,9 @@ NAV_ITEMS = [
     NavItem(_("Counties side by side"), "reports:region", frozenset({Role.REGION}), "figures"),
     NavItem(_("My work"), "reports:my_page", frozenset({Role.INSPECTOR})),
     NavItem(_("Our supervision"), "reports:school_page", frozenset({Role.PRINCIPAL})),
-    NavItem(_("Meetings"), "meetings:meeting_list", ALL_ROLES),
-    NavItem(_("Work notices"), "meetings:notice_list", ALL_ROLES),
+    # Meetings and work notices share a menu, so the office's bar stays one line.
+    NavItem(_("Meetings"), "meetings:meeting_list", ALL_ROLES, "meetings"),
+    NavItem(_("Work notices"), "meetings:notice_list", ALL_ROLES, "meetings"),
     # Public supervision (社会监督): complaints, plaques, the county's public page.
     NavItem(_("Complaints"), "complaints:list", OFFICE_AND_COMMITTEE, "public"),
     NavItem(_("Plaques"), "inspectors:plaque_list", OFFICE_AND_COMMITTEE, "public"),
