@@ -19,6 +19,8 @@ import os
 import re
 import secrets
 import shutil
+import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -226,9 +228,11 @@ def pages_and_fixtures(args, workdir: Path) -> tuple[dict, list[Page], dict]:
         page.small_path = path.replace("{township}", str(small_township.pk))
         page.path = path.replace("{township}", str(township.pk))
 
+    state = {"users": users}
     if not args.skip_posts:
         drafts = make_drafts(users["inspector"], args.post_supply, today)
         items = make_open_items(users["principal"], users["inspector"], args.post_supply, today)
+        state.update(drafts=drafts, items=items)
         (workdir / "visit.body").write_text(visit_submit_body(users["inspector"], drafts[0]))
         plan = urllib.parse.quote("已制定整改方案，明确责任人和完成时间。")
         (workdir / "step.body").write_text(f"text={plan}")
@@ -254,7 +258,7 @@ def pages_and_fixtures(args, workdir: Path) -> tuple[dict, list[Page], dict]:
                 supply=[f"/rectifications/{pk}/step/plan_submitted/" for pk in items],
             ),
         ]
-    return logins, pages, {"users": users}
+    return logins, pages, state
 
 
 def make_drafts(inspector_user, count: int, today) -> list[int]:
@@ -371,8 +375,25 @@ def make_open_items(principal, inspector_user, count: int, today) -> list[int]:
     return [item.pk for item in items]
 
 
-def count_queries(pages: list[Page], users: dict) -> None:
-    """Each page's queries on its second request (the first fills per-process caches)."""
+def remove_unused_fixtures(state: dict) -> None:
+    """Drafts not submitted and items not answered by the run go: they would pile up on the
+    bench inspector's and principal's pages run after run."""
+    from rectifications.models import RectificationEvent, RectificationItem, RectificationState
+    from visits.models import Visit, VisitStatus
+
+    Visit.objects.filter(pk__in=state.get("drafts", []), status=VisitStatus.DRAFT).delete()
+    items = RectificationItem.objects.filter(
+        pk__in=state.get("items", []), state=RectificationState.OPEN
+    )
+    RectificationEvent.objects.filter(item__in=items).delete()
+    items.delete()
+
+
+def count_queries(pages: list[Page], users: dict, repeat: int = 5) -> None:
+    """Each page's queries on its second request (the first fills per-process caches), and the
+    median over ``repeat`` requests of the CPU time this process spent on it and the time its
+    queries took: figures that a busy machine (other processes on the cores) changes far less
+    than it changes the load run's."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -393,6 +414,17 @@ def count_queries(pages: list[Page], users: dict) -> None:
             page.result[key] = len(queries)
             if response.status_code != page.expected:
                 page.result["status"] = response.status_code
+            if key != "queries":
+                continue
+            cpu, sql = [], []
+            for _run in range(repeat):
+                with CaptureQueriesContext(connection) as queries:
+                    started = time.process_time()
+                    client.get(path)
+                    cpu.append(time.process_time() - started)
+                sql.append(sum(float(query["time"]) for query in queries.captured_queries))
+            page.result["cpu_ms"] = statistics.median(cpu) * 1000
+            page.result["sql_ms"] = statistics.median(sql) * 1000
 
 
 # Running ----------------------------------------------------------------------------------
@@ -419,8 +451,15 @@ def run_wrk(args, page: Page, cookie: str, *, connections: int, seconds: float) 
     if page.method == "POST":
         paths = Path(page.path).with_suffix(".paths")
         paths.write_text("\n".join(page.supply) + "\n")
+        # The form's CSRF token is the logged-in session's own (the cookie's secret is a valid
+        # token), as the browser that holds the cookie would send it.
+        secret = re.search(r"csrftoken=([^;]+)", cookie)[1]
+        body = Path(page.path).with_suffix(".sent")
+        fields = [(n, v) for n, v in urllib.parse.parse_qsl(Path(page.path).read_text())]
+        fields = [(n, v) for n, v in fields if n != "csrfmiddlewaretoken"]
+        body.write_text(urllib.parse.urlencode([("csrfmiddlewaretoken", secret), *fields]))
         command[command.index(page.path)] = str(paths)
-        command += [page.path, str(threads)]
+        command += [str(body), str(threads)]
     finished = subprocess.run(command, capture_output=True, text=True)
     if finished.returncode:
         raise SystemExit(f"wrk failed: {finished.stderr or finished.stdout}")
@@ -431,11 +470,23 @@ def run_wrk(args, page: Page, cookie: str, *, connections: int, seconds: float) 
     values = dict(pair.split("=") for pair in line.split()[1:])
     result = {key: int(value) for key, value in values.items()}
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    drain(f"http://127.0.0.1:{args.port}")
     if page.method == "POST":
         # Requests still in flight when wrk stopped may have been served: skip those too.
         del page.supply[: result["requests"] + 2 * connections]
     result["errors"] = result["socket_errors"] + result["unexpected"]
     return result
+
+
+def drain(base: str) -> None:
+    """Wait until gunicorn has served what an earlier run left queued (wrk stops sending, not
+    the server serving): three quick answers in a row from the trivial view."""
+    quick = 0
+    deadline = time.monotonic() + 300
+    while quick < 3 and time.monotonic() < deadline:
+        started = time.monotonic()
+        urllib.request.urlopen(f"{base}/bench/trivial/", timeout=300).read()
+        quick = quick + 1 if time.monotonic() - started < 0.1 else 0
 
 
 def wait_for(base: str, process, seconds: float = 60) -> None:
@@ -473,7 +524,7 @@ def verdict(page: Page) -> list[str]:
 def print_table(pages: list[Page], trivial_rps: float) -> int:
     header = (
         f"{'page':34} {'p50':>6} {'p95':>6} {'req/s':>7} {'err':>4} {'p95@1':>6} "
-        f"{'queries':>8} {'of trivial':>10}  verdict"
+        f"{'queries':>8} {'cpu':>5} {'sql':>5} {'of trivial':>10}  verdict"
     )
     print(header)
     print("-" * len(header))
@@ -489,19 +540,21 @@ def print_table(pages: list[Page], trivial_rps: float) -> int:
         print(
             f"{page.name:34} {r.get('p50_ms', 0):6.1f} {r.get('p95_ms', 0):6.1f} "
             f"{r.get('rps', 0):7.1f} {r.get('errors', 0) + r.get('errors_single', 0):4d} "
-            f"{r.get('p95_single_ms', 0):6.1f} {queries:>8} {share:>10}  "
+            f"{r.get('p95_single_ms', 0):6.1f} {queries:>8} {r.get('cpu_ms', 0):5.1f} "
+            f"{r.get('sql_ms', 0):5.1f} {share:>10}  "
             f"{', '.join(misses) or 'ok'}"
         )
     print(
         "p50/p95 in ms at 20 connections; p95@1 at one connection; queries: the big county "
-        "(1,000 schools) / the small one (10)"
+        "(1,000 schools) / the small one (10);\ncpu and sql: ms of Python CPU and of query time "
+        "per request in this process (median of 5, Django's test client)"
     )
     return failures
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=5)
@@ -509,14 +562,22 @@ def main() -> int:
     parser.add_argument("--single", type=int, default=10, help="seconds at one connection")
     parser.add_argument("--only", default="", help="run only pages whose name contains this")
     parser.add_argument("--skip-posts", action="store_true")
+    parser.add_argument(
+        "--in-process", action="store_true", help="only the query counts and CPU times, no wrk"
+    )
     parser.add_argument("--post-supply", type=int, default=3000, help="drafts and items to make")
     # Production queues tasks in Redis; with no worker in the run they wait there and the queue
     # is dropped at the end. An empty value runs tasks inside the requests instead.
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/15")
     parser.add_argument("--wrk", default=shutil.which("wrk") or "wrk")
     args = parser.parse_args()
+    args.skip_posts = args.skip_posts or args.in_process
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("set DATABASE_URL to the PostgreSQL database of generate_province.py")
+    if not args.port:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            args.port = probe.getsockname()[1]
     workdir = Path(tempfile.mkdtemp(prefix="dudao-load-"))
     args.static_root = str(workdir / "static")
     env = server_environment(args)
@@ -528,6 +589,9 @@ def main() -> int:
     if args.only:
         pages = [p for p in pages if args.only in p.name or p.name == "trivial view"]
     count_queries(pages, state["users"])
+    if args.in_process:
+        print_table(pages, 0)
+        return 0
     base = f"http://127.0.0.1:{args.port}"
     server = subprocess.Popen(
         [
@@ -578,6 +642,7 @@ def main() -> int:
             import redis
 
             redis.Redis.from_url(args.redis_url).delete("celery")
+        remove_unused_fixtures(state)
     trivial = next((p for p in pages if p.name == "trivial view"), None)
     trivial_rps = trivial.result.get("rps", 0) if trivial else 0
     print(

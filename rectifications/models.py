@@ -240,15 +240,17 @@ class RectificationItemQuerySet(SchoolCaseQuerySet):
 def verification_overdue_q(today: datetime.date) -> models.Q:
     """Items awaiting verification past their county's limit (``verification_due_on`` < today).
 
-    The limit is per county; there are few counties, so one condition per county."""
+    The limit is per county: one condition per distinct limit in use, a handful however many
+    counties a province has (one per county made a query of a hundred conditions)."""
     from schools.models import CountySettings
 
     q = models.Q(pk__in=[])
-    for county_id, days in CountySettings.objects.values_list("county_id", "verification_days"):
+    limits = CountySettings.objects.order_by().values_list("verification_days", flat=True)
+    for days in sorted(set(limits)):
         # Overdue when reported before the local day ``today - days`` began.
         first_day_in_time = today - datetime.timedelta(days=days)
         q |= models.Q(
-            county_id=county_id,
+            county__settings__verification_days=days,
             reported_done_at__lt=timezone.make_aware(
                 datetime.datetime.combine(first_day_in_time, datetime.time.min)
             ),
