@@ -151,7 +151,12 @@ class Scope:
 
 
 class Cells(dict):
-    """Tallies by (county id, township id), summed up to what a page shows."""
+    """Tallies by (county id, township id), summed up to what a page shows; ``names`` holds the
+    townships' names as the queries found them."""
+
+    def __init__(self):
+        super().__init__()
+        self.names: dict[int, str] = {}
 
     def cell(self, key: Key) -> Tally:
         if key not in self:
@@ -353,7 +358,7 @@ def _schools(cells: Cells, scope: Scope, period: Period, today: datetime.date) -
         scope.schools()
         .active()
         .order_by()
-        .values("county_id", "township_id")
+        .values("county_id", "township_id", "township__name")
         .annotate(
             open=Count("pk"),
             covered=Count("pk", filter=filters["covered"]),
@@ -370,6 +375,7 @@ def _schools(cells: Cells, scope: Scope, period: Period, today: datetime.date) -
     }
     for row in rows:
         tally = cells.cell((row["county_id"], row["township_id"]))
+        cells.names[row["township_id"]] = row["township__name"]
         tally.open_schools = row["open"]
         tally.covered_schools = row["covered"]
         tally.duty_done = row["done"]
@@ -409,11 +415,13 @@ def _items(cells: Cells, scope: Scope, period: Period, today: datetime.date) -> 
     items = scope.items()
     rows = (
         items.order_by()
-        .values("county_id", "school__township_id")
+        .values("county_id", "school__township_id", "school__township__name")
         .annotate(**item_counts(period, today))
     )
     for row in rows:
         tally = cells.cell((row["county_id"], row["school__township_id"]))
+        if row["school__township_id"] is not None:
+            cells.names[row["school__township_id"]] = row["school__township__name"]
         for name in ITEM_FIELDS:
             setattr(tally, name, row[name])
     closed = items.filter(item_filters(period, today)["closed"]).values_list(

@@ -20,7 +20,6 @@ from reports import duty
 from reports.figures import PRESENT, Scope, by_matter, compute, days_between, held_meetings
 from reports.periods import Period
 from reports.workbook import DATE, DATETIME, INT, PERCENT, Column, Table, ratio
-from schools.models import Township
 
 Progress = Callable[[int, str], None]
 
@@ -154,7 +153,7 @@ def _summary(book, scope: Scope, period: Period, today, title: str, note: str) -
     table.sheet.cell(row=table.row, column=2).number_format = "0.0"
     table.finish()
 
-    townships = dict(Township.objects.filter(county__in=scope.counties).values_list("pk", "name"))
+    townships = cells.names
     by_township = cells.by_township()
     town = Table(
         book,

@@ -592,7 +592,7 @@ def summary(request):
     period = form.chosen_period()
     scope = Scope(request.user, (county,))
     cells = figures.compute(scope, period, today=today)
-    names = dict(Township.objects.filter(county=county).values_list("pk", "name"))
+    names = cells.names
     by_township = sorted(
         ((names.get(key, _("No school")), tally) for key, tally in cells.by_township().items()),
         key=lambda row: row[0],
