@@ -37,12 +37,3 @@ def allow(scope: str, who: str, *, limit: int, window: int) -> bool:
         return True
     return count <= limit
 
-
-def exceeded(scope: str, who: str, *, limit: int, window: int) -> bool:
-    """Whether ``who`` already used up ``scope`` in this window, without counting an attempt."""
-    try:
-        count = cache.get(_key(scope, who, window), 0)
-    except Exception:  # noqa: BLE001
-        logger.warning("Rate limit %s not read: the cache is unavailable", scope, exc_info=True)
-        return False
-    return count >= limit

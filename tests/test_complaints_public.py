@@ -3,6 +3,7 @@ tracking it by code, the county's page; and what the public can never reach."""
 
 import datetime
 import logging
+import os
 import re
 
 import pytest
@@ -13,6 +14,7 @@ from django.utils import timezone
 from accounts.models import Notification
 from complaints import tracking
 from complaints.models import Announcement, Submission
+from dudao.cache import FailOpenRedisCache
 from inspectors.models import Assignment
 from tests import factories
 from tests.factories_complaints import submission
@@ -57,9 +59,12 @@ def form_data(client, plaque, **overrides) -> dict:
     return data
 
 
-def test_the_school_page_opens_without_a_login_and_stays_small(client, personas, plaque):
+def test_the_school_page_opens_without_a_login_and_stays_small(
+    client, personas, plaque, django_assert_max_num_queries
+):
     with_photo(personas.inspector)
-    response = client.get(school_url(plaque))
+    with django_assert_max_num_queries(6):
+        response = client.get(school_url(plaque))
     assert response.status_code == 200
     assert response["Referrer-Policy"] == "no-referrer"
     page = response.content.decode()
@@ -236,6 +241,31 @@ def test_rate_limits_fail_open_when_the_cache_is_down(
             assert client.post(school_url(plaque), data).status_code == 200
     assert Submission.objects.count() == 3
     assert "cache is unavailable" in caplog.text
+
+
+def test_rate_limits_fail_open_when_redis_is_down(client, personas, plaque, monkeypatch, caplog):
+    """Production's cache with its Redis unreachable: every submission goes through, logged."""
+    _limit(personas.county, public_submissions_per_ip_hour=1)
+    monkeypatch.setattr("dudao.ratelimit.cache", FailOpenRedisCache("redis://127.0.0.1:1/0", {}))
+    with caplog.at_level(logging.WARNING, logger="dudao.cache"):
+        for number in range(2):
+            data = form_data(client, plaque, text=f"第{number}次反映：宿舍没有热水。")
+            assert client.post(school_url(plaque), data).status_code == 200
+    assert Submission.objects.count() == 2
+    assert "Cache unavailable" in caplog.text
+
+
+@pytest.mark.redis
+def test_rate_limits_count_in_redis(client, personas, plaque, monkeypatch):
+    redis_cache = FailOpenRedisCache(os.environ["REDIS_URL"], {"KEY_PREFIX": "test-complaints"})
+    redis_cache.clear()
+    monkeypatch.setattr("dudao.ratelimit.cache", redis_cache)
+    _limit(personas.county, public_submissions_per_ip_hour=1)
+    first = form_data(client, plaque, text="第一次反映：宿舍没有热水。")
+    assert client.post(school_url(plaque), first).status_code == 200
+    second = form_data(client, plaque, text="第二次反映：宿舍没有热水。")
+    assert client.post(school_url(plaque), second).status_code == 429
+    redis_cache.clear()
 
 
 # Tracking -----------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ def test_every_entry_opens_for_its_role(client, personas, role):
 
 def test_office_bar_groups_the_management_pages(personas):
     menu = menu_for(personas.office)
-    assert len(menu) <= 10
+    assert len(menu) <= 9
     groups = {str(entry["label"]): entry for entry in menu if entry["children"]}
     manage = groups["管理"]
     assert [str(link["label"]) for link in groups["社会监督"]["children"]] == [
