@@ -64,7 +64,7 @@ HOME_CARDS: list[HomeCard] = [
         frozenset({Role.OFFICE, Role.COMMITTEE}),
         rectification_cards.item_counts,
     ),
-    HomeCard("complaints/home/to_answer.html", frozenset({Role.OFFICE, Role.INSPECTOR}), to_answer),
+    HomeCard("complaints/home/to_answer.html", frozenset({Role.INSPECTOR}), to_answer),
     HomeCard(
         "schools/home/coverage.html",
         frozenset({Role.OFFICE, Role.COMMITTEE}),

@@ -9,7 +9,7 @@ their own small stylesheet and system fonts, and work without JavaScript.
 from functools import wraps
 
 from django.core.cache import cache
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -237,7 +237,9 @@ def county_page(request, code: str):
             .select_related("plaque", "township")
             .order_by("name")[:SEARCH_RESULTS]
         )
-    inspectors = Inspector.objects.active().responsible().order_by("name")
+    # Only inspectors on some school's plaque: the public learns nothing beyond the plaques.
+    on_a_plaque = Exists(Assignment.objects.current().filter(inspector=OuterRef("pk")))
+    inspectors = Inspector.objects.active().responsible().filter(on_a_plaque).order_by("name")
     zones = list(
         Zone.objects.filter(county=county)
         .select_related("township")

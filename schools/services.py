@@ -3,7 +3,9 @@
 import datetime
 from dataclasses import dataclass
 
-from inspectors.models import Assignment, Inspector
+from django.db.models import Exists, OuterRef
+
+from inspectors.models import Assignment, Inspector, PlaquePosting
 from inspectors.plaques import statuses
 from schools.models import County, CountySettings, School
 
@@ -49,13 +51,23 @@ class PlaqueCoverage:
     """The plaques at the school gates: missing, outdated, posted without a photo."""
 
     unposted: Shortfall  # no plaque posted yet (perhaps not even issued)
-    outdated: Shortfall  # posted, but today's data would print something else
-    without_photo: Shortfall  # the latest posting has no photo of the gate
+    outdated: Shortfall | None  # posted, but today's data would print something else
+    without_photo: Shortfall | None  # the latest posting has no photo of the gate
     fully_covered: int  # an active inspector and a current posted plaque
 
 
 def plaque_coverage(schools, *, county: County, limit: int | None) -> PlaqueCoverage:
-    """How the open ``schools`` stand with their plaques; rows are ``plaques.PlaqueStatus``."""
+    """How the open ``schools`` stand with their plaques; rows are ``plaques.PlaqueStatus``.
+
+    With ``limit=0`` (the home card) only the number of schools without a posted plaque is
+    counted while there are any: until every school has one the county is not fully covered,
+    whatever the outdated ones, and the outdated and photo lists are left out (None).
+    """
+    if limit == 0:
+        postings = PlaquePosting.objects.filter(plaque__school=OuterRef("pk"))
+        unposted = schools.active().filter(~Exists(postings)).count()
+        if unposted:
+            return PlaqueCoverage(Shortfall([], unposted), None, None, fully_covered=0)
     found = statuses(schools.active().select_related("township"), county=county)
     return PlaqueCoverage(
         unposted=_listed([s for s in found if not s.is_posted], limit),

@@ -358,6 +358,8 @@ def test_the_county_page_lists_contacts_announcements_zones_and_finds_schools(
     zone = factories.ZoneFactory(county=county, name="鲁沙尔责任区")
     personas.inspector.zone = zone
     personas.inspector.save()
+    # An inspector of the zone who covers no school is on no plaque: not shown.
+    factories.InspectorFactory(county=county, zone=zone, name="闲置督学")
     Announcement.objects.create(
         county=county,
         title="关于公布责任督学名单的公告",
@@ -378,6 +380,7 @@ def test_the_county_page_lists_contacts_announcements_zones_and_finds_schools(
     assert "0971-2233445" in page and "鲁沙尔镇和平路1号" in page
     assert "关于公布责任督学名单的公告" in page and "2026-03-01" in page and "草稿公告" not in page
     assert "鲁沙尔责任区" in page and personas.inspector.name in page
+    assert "闲置督学" not in page
     assert school_url(plaque) in page
     # A school without a plaque has no public page to find.
     assert personas.school_a.name not in client.get(url, {"q": "中心学校"}).content.decode()
