@@ -1,4 +1,6 @@
-"""督导档案: one school's supervision archive for a year, as a printable page and a workbook."""
+"""督导档案: one school's supervision archive for a year, as a printable page and a workbook.
+
+Public submissions appear as the verified facts only, never the text or who sent it."""
 
 import datetime
 import re
@@ -11,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from complaints.models import Submission
 from inspectors.models import Assignment
 from rectifications.models import UNRESOLVED_STATES, RectificationItem, RectificationNotice
 from reports.figures import days_between
@@ -73,6 +76,11 @@ def school_archive(request, pk: int) -> dict:
         .select_related("inspector")
         .order_by("started_on")
     )
+    complaints = (
+        Submission.objects.for_user(user)
+        .filter(school=school, received_at__gte=period.start_at, received_at__lt=period.end_at)
+        .order_by("received_at", "pk")
+    )
     items = list(items)
     for item in items:
         item.days = days_between(item.created_at, item.closed_at) if item.closed_at else None
@@ -85,6 +93,7 @@ def school_archive(request, pk: int) -> dict:
         "visits": list(visits),
         "items": items,
         "notices": list(notices),
+        "complaints": list(complaints),
         "assignments": list(assignments),
     }
 
@@ -209,6 +218,32 @@ def archive_workbook(data: dict) -> bytes:
     for notice in data["notices"]:
         notices.add((notice.number, notice.issued_at, notice.acknowledged_at))
     notices.finish()
+    complaints = Table(
+        book,
+        name=_("Public submissions"),
+        title=title,
+        note=note,
+        columns=[
+            Column(_("Received"), 16, DATETIME),
+            Column(_("Category"), 10),
+            Column(_("State"), 14),
+            Column(_("Answer due"), 11, DATE),
+            Column(_("Answered"), 16, DATETIME),
+            Column(_("Verified facts"), 50),
+        ],
+    )
+    for case in data["complaints"]:
+        complaints.add(
+            (
+                case.received_at,
+                case.get_category_display(),
+                case.get_state_display(),
+                case.due_on,
+                case.answered_at,
+                case.verified_summary,
+            )
+        )
+    complaints.finish()
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -8,11 +8,12 @@ Each part is a count of done against a count expected, from records:
   off, that are signed off;
 - meetings: meetings held in the year they were invited to and expected at (not excused in
   advance), where the office recorded them present or late;
+- complaints: public submissions assigned to them that fell due in the year (or were answered
+  in it), answered by their due day;
 - notices: work notices sent to them in the year (not withdrawn) that they opened.
 
 The score is the weighted mean of the parts' rates (weights are county settings) × 100; a part
 with nothing expected of the inspector is left out and the other weights count in its place.
-Complaints answered in time (a county weight too) are left out until the app holds complaints.
 The office's manual adjustments (with reasons, never edited) are added; the table is ranked.
 """
 
@@ -20,11 +21,12 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from complaints.models import ANSWERED_STATES, Submission
 from inspectors.models import Inspector
 from meetings.models import Attendance, Invitee, Meeting, NoticeRecipient
 from rectifications.models import RectificationItem, RectificationState
@@ -37,11 +39,11 @@ PARTS = [
     ("visits", _("Visits done against due"), "weight_visits"),
     ("records", _("Records submitted on time"), "weight_records"),
     ("rectifications", _("Rectifications followed to closure"), "weight_rectifications"),
+    ("complaints", _("Complaints answered in time"), "weight_complaints"),
     ("meetings", _("Meeting attendance"), "weight_meetings"),
     ("notices", _("Notices read"), "weight_notices"),
 ]
-# Parts a county may weigh that the app holds no records for yet: shown as left out.
-MISSING_PARTS = [("complaints", _("Complaints answered in time"), "weight_complaints")]
+LABELS = {key: label for key, label, _weight in PARTS}
 
 
 @dataclass
@@ -120,6 +122,26 @@ def assess(county, year: int, today: datetime.date) -> list[Assessment]:
             done=Count("pk", filter=Q(state=RectificationState.CLOSED)),
         )
     }
+    complaints = {
+        row["assigned_inspector_id"]: row
+        for row in Submission.objects.filter(school__county=county, assigned_inspector_id__in=ids)
+        .filter(
+            Q(due_on__gte=period.start, due_on__lt=as_of)
+            | Q(
+                state__in=ANSWERED_STATES,
+                answered_at__gte=period.start_at,
+                answered_at__lt=period.end_at,
+            )
+        )
+        .order_by()
+        .values("assigned_inspector_id")
+        .annotate(
+            expected=Count("pk"),
+            done=Count(
+                "pk", filter=Q(state__in=ANSWERED_STATES, answered_at__date__lte=F("due_on"))
+            ),
+        )
+    }
     meetings = held_meetings(Meeting.objects.filter(county=county), period)
     attendance = {
         row["user__inspector"]: row
@@ -157,13 +179,14 @@ def assess(county, year: int, today: datetime.date) -> list[Assessment]:
     for duty in duties:
         inspector = duty.inspector
         item_row = items.get(inspector.pk, {})
+        complaint_row = complaints.get(inspector.pk, {})
         meeting_row = attendance.get(inspector.pk, {})
         notice_row = notices.get(inspector.pk, {})
         dates = {"date_from": first, "date_to": last}
         parts = [
             Part(
                 "visits",
-                PARTS[0][1],
+                LABELS["visits"],
                 settings.weight_visits,
                 duty.done,
                 duty.due,
@@ -171,7 +194,7 @@ def assess(county, year: int, today: datetime.date) -> list[Assessment]:
             ),
             Part(
                 "records",
-                PARTS[1][1],
+                LABELS["records"],
                 settings.weight_records,
                 duty.on_time,
                 duty.led,
@@ -179,23 +202,29 @@ def assess(county, year: int, today: datetime.date) -> list[Assessment]:
             ),
             Part(
                 "rectifications",
-                PARTS[2][1],
+                LABELS["rectifications"],
                 settings.weight_rectifications,
                 item_row.get("done", 0),
                 item_row.get("expected", 0),
                 _url("rectifications:board", inspector=inspector.phone, show="all"),
             ),
             Part(
+                "complaints",
+                LABELS["complaints"],
+                settings.weight_complaints,
+                complaint_row.get("done", 0),
+                complaint_row.get("expected", 0),
+            ),
+            Part(
                 "meetings",
-                PARTS[3][1],
+                LABELS["meetings"],
                 settings.weight_meetings,
                 meeting_row.get("done", 0),
                 meeting_row.get("expected", 0),
-                "",
             ),
             Part(
                 "notices",
-                PARTS[4][1],
+                LABELS["notices"],
                 settings.weight_notices,
                 notice_row.get("done", 0),
                 notice_row.get("expected", 0),

@@ -19,6 +19,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -30,6 +31,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
+from complaints.models import ANSWERED_STATES, OPEN_STATES, Submission
 from inspectors.models import Assignment, InspectorStatus
 from inspectors.plaques import statuses
 from meetings.models import Attendance, Meeting, MeetingStatus, Notice
@@ -79,6 +81,11 @@ class Tally:
     # Work notices sent in the period, and their receipts not read yet (now)
     notices: int = 0
     unread: int = 0
+    # Public submissions (社会监督): received in the period, of those answered by their due
+    # day, and unanswered past it (now)
+    received: int = 0
+    answered_in_time: int = 0
+    submissions_overdue: int = 0
 
     def add(self, other: "Tally") -> None:
         for spec in fields(self):
@@ -142,6 +149,12 @@ class Scope:
         if self.township_ids:
             return Meeting.objects.none()
         return self._readable(Meeting.objects).filter(county__in=self.counties)
+
+    def submissions(self):
+        submissions = self._readable(Submission.objects).filter(school__county__in=self.counties)
+        if self.township_ids:
+            submissions = submissions.filter(school__township_id__in=self.township_ids)
+        return submissions
 
     def notices(self):
         """Work notices belong to the county, like meetings."""
@@ -248,6 +261,7 @@ def compute(scope: Scope, period: Period, *, today: datetime.date | None = None)
     _items(cells, scope, period, today)
     _meetings(cells, scope, period, today)
     _notices(cells, scope, period)
+    _submissions(cells, scope, period, today)
     return cells
 
 
@@ -330,6 +344,38 @@ def notice_filters(period: Period) -> dict[str, Q]:
             sent_at__gte=period.start_at, sent_at__lt=period.end_at, withdrawn_at__isnull=True
         )
     }
+
+
+def submission_filters(period: Period, today: datetime.date) -> dict[str, Q]:
+    """Public submissions received in the period; of those, answered by their due day (an
+    answer, a rectification item or a hand-over all answer); and any still unanswered past
+    their due day now (as the complaints list shows them)."""
+    received = Q(received_at__gte=period.start_at, received_at__lt=period.end_at)
+    return {
+        "received": received,
+        "answered_in_time": received
+        & Q(state__in=ANSWERED_STATES, answered_at__date__lte=F("due_on")),
+        "submissions_overdue": Q(state__in=OPEN_STATES, due_on__lt=today),
+    }
+
+
+def _submissions(cells: Cells, scope: Scope, period: Period, today: datetime.date) -> None:
+    rows = (
+        scope.submissions()
+        .order_by()
+        .values("school__county_id", "school__township_id")
+        .annotate(
+            **{
+                name: Count("pk", filter=condition)
+                for name, condition in submission_filters(period, today).items()
+            }
+        )
+    )
+    for row in rows:
+        tally = cells.cell((row["school__county_id"], row["school__township_id"]))
+        tally.received = row["received"]
+        tally.answered_in_time = row["answered_in_time"]
+        tally.submissions_overdue = row["submissions_overdue"]
 
 
 def _notices(cells: Cells, scope: Scope, period: Period) -> None:

@@ -9,15 +9,24 @@ import datetime
 from collections.abc import Callable
 from io import BytesIO
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, When
 from django.utils import timezone
 from django.utils.translation import pgettext
 from openpyxl import Workbook
 
+from complaints.models import OPEN_STATES
 from meetings.models import Attendance
 from rectifications.models import SCHOOL_MOVE_STATES, UNRESOLVED_STATES, RectificationState
 from reports import duty
-from reports.figures import PRESENT, Scope, by_matter, compute, days_between, held_meetings
+from reports.figures import (
+    PRESENT,
+    Scope,
+    by_matter,
+    compute,
+    days_between,
+    held_meetings,
+    submission_filters,
+)
 from reports.periods import Period
 from reports.workbook import DATE, DATETIME, INT, PERCENT, Column, Table, ratio
 
@@ -67,6 +76,10 @@ def build_workbook(
         (
             pgettext("report", "Rectifications"),
             lambda: _items(book, scope, period, today, title, note),
+        ),
+        (
+            pgettext("report", "Public submissions"),
+            lambda: _submissions(book, scope, period, today, title, note),
         ),
         (
             pgettext("report", "Meetings"),
@@ -133,6 +146,13 @@ def _summary(book, scope: Scope, period: Period, today, title: str, note: str) -
         (pgettext("report", "Meetings held"), total.meetings, ""),
         (pgettext("report", "Meeting invitees present or late"), total.present, ""),
         (pgettext("report", "Meeting invitees absent without leave"), total.absent, ""),
+        (pgettext("report", "Public submissions received"), total.received, ""),
+        (
+            pgettext("report", "Public submissions received and answered in time"),
+            total.answered_in_time,
+            "",
+        ),
+        (pgettext("report", "Public submissions overdue (now)"), total.submissions_overdue, ""),
         (pgettext("report", "Work notices sent"), total.notices, ""),
         (pgettext("report", "Notice receipts not read yet (now)"), total.unread, ""),
     ]
@@ -430,6 +450,80 @@ def _items(book, scope: Scope, period: Period, today, title: str, note: str) -> 
             None,
             None,
             None,
+        ),
+        total=True,
+    )
+    table.finish()
+
+
+def _submissions(book, scope: Scope, period: Period, today, title: str, note: str) -> None:
+    """Submissions received in the period and any still unanswered now; never the text or the
+    complainant's details (personal data stays in the app)."""
+    filters = submission_filters(period, today)
+    cases = (
+        scope.submissions()
+        .filter(filters["received"] | Q(state__in=OPEN_STATES))
+        .annotate(in_time=Case(When(filters["answered_in_time"], then=True), default=False))
+        .select_related("school__township", "matter", "assigned_inspector")
+        .order_by("received_at", "pk")
+    )
+    table = Table(
+        book,
+        name=pgettext("report", "Public submissions"),
+        title=title,
+        note=note,
+        columns=[
+            Column(pgettext("report", "Received"), 16, DATETIME),
+            Column(pgettext("report", "School"), 22),
+            Column(pgettext("report", "Township"), 11),
+            Column(pgettext("report", "Channel"), 12),
+            Column(pgettext("report", "Category"), 10),
+            Column(pgettext("report", "Supervision matter"), 18),
+            Column(pgettext("report", "State (now)"), 14),
+            Column(pgettext("report", "Answer due"), 11, DATE),
+            Column(pgettext("report", "Answered"), 16, DATETIME),
+            Column(pgettext("report", "Answered in time"), 9),
+            Column(pgettext("report", "Overdue (now)"), 9),
+            Column(pgettext("report", "Inspector"), 10),
+        ],
+    )
+    yes, no = pgettext("report", "Yes"), pgettext("report", "No")
+    count = in_time = overdue = 0
+    for case in cases:
+        late = case.state in OPEN_STATES and case.due_on < today
+        table.add(
+            (
+                case.received_at,
+                case.school.name,
+                case.school.township.name,
+                case.get_channel_display(),
+                case.get_category_display(),
+                case.matter.name if case.matter else "",
+                case.get_state_display(),
+                case.due_on,
+                case.answered_at,
+                yes if case.in_time else no,
+                yes if late else no,
+                str(case.assigned_inspector or ""),
+            )
+        )
+        count += 1
+        in_time += case.in_time
+        overdue += late
+    table.add(
+        (
+            None,
+            pgettext("report", "Total: %(count)d submissions") % {"count": count},
+            "",
+            "",
+            "",
+            "",
+            "",
+            None,
+            None,
+            pgettext("report", "%(count)d in time") % {"count": in_time},
+            pgettext("report", "%(count)d overdue") % {"count": overdue},
+            "",
         ),
         total=True,
     )

@@ -13,6 +13,7 @@ from reports.figures import Scope
 from reports.periods import Period
 
 SCHOOLS, VISITS, ITEMS, MEETINGS, NOTICES = "schools", "visits", "items", "meetings", "notices"
+SUBMISSIONS = "submissions"
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,9 @@ FIGURES = {
         Figure("overdue", ITEMS, _("Overdue rectification items (now)")),
         Figure("escalated", ITEMS, _("Escalated unresolved items (now)")),
         Figure("meetings", MEETINGS, _("Meetings held")),
+        Figure("received", SUBMISSIONS, _("Public submissions received")),
+        Figure("answered_in_time", SUBMISSIONS, _("Public submissions answered in time")),
+        Figure("submissions_overdue", SUBMISSIONS, _("Public submissions overdue (now)")),
         Figure("notices", NOTICES, _("Work notices sent")),
         Figure("unread", NOTICES, _("Notice receipts not read yet")),
     )
@@ -76,6 +80,13 @@ def records(figure: Figure, scope: Scope, period: Period, today: datetime.date, 
             items = items.filter(matter_id=matter)
         return items.select_related("school__township", "matter", "responsible_inspector").order_by(
             "deadline", "pk"
+        )
+    if figure.kind == SUBMISSIONS:
+        return (
+            scope.submissions()
+            .filter(figures.submission_filters(period, today)[figure.key])
+            .select_related("school__township", "assigned_inspector")
+            .order_by("-received_at", "-pk")
         )
     if figure.kind == NOTICES:
         notices = scope.notices().filter(figures.notice_filters(period)["notices"])

@@ -128,6 +128,24 @@ def stat_groups(total: Tally, link) -> list[tuple[str, list[Stat]]]:
             ],
         ),
         (
+            _("Public supervision"),
+            [
+                Stat(_("Submissions received"), total.received, link("received")),
+                Stat(
+                    _("Answered in time"),
+                    total.answered_in_time,
+                    link("answered_in_time"),
+                    note=_("of those received"),
+                ),
+                Stat(
+                    _("Unanswered past due"),
+                    total.submissions_overdue,
+                    link("submissions_overdue"),
+                    warn=total.submissions_overdue > 0,
+                ),
+            ],
+        ),
+        (
             _("Meetings and notices"),
             [
                 Stat(_("Meetings held"), total.meetings, link("meetings")),
@@ -300,6 +318,9 @@ SIDE_BY_SIDE_ROWS = [
     ("unresolved", _("Unresolved now"), "unresolved"),
     ("overdue", _("Overdue now"), "overdue"),
     ("escalated", _("Escalated now"), "escalated"),
+    ("received", _("Public submissions received"), "received"),
+    ("answered_in_time", _("Answered in time"), "answered_in_time"),
+    ("submissions_overdue", _("Public submissions overdue (now)"), "submissions_overdue"),
     ("meetings", _("Meetings held"), "meetings"),
     ("unread", _("Notice receipts not read yet"), "unread"),
 ]
@@ -666,7 +687,7 @@ def _assessment_year(request, today) -> int:
 @roles_required(OFFICE_AND_COMMITTEE)
 def assessment(request):
     """动态考核: the county's inspectors ranked for a year, with the reasons behind the score."""
-    from reports.assessment import MISSING_PARTS, PARTS, assess
+    from reports.assessment import PARTS, assess
 
     county = county_for(request)
     today = timezone.localdate()
@@ -683,9 +704,6 @@ def assessment(request):
             "years": list(range(today.year, today.year - 6, -1)),
             "rows": rows,
             "parts": [(label, getattr(settings, weight)) for _key, label, weight in PARTS],
-            "missing": [
-                (label, getattr(settings, weight)) for _key, label, weight in MISSING_PARTS
-            ],
             "can_change": may_change(request.user),
         },
     )

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from complaints.models import Category, Channel, Submission, SubmissionState
 from inspectors.models import InspectorKind
 from inspectors.services import issue_plaques, record_posting
 from meetings.models import (
@@ -70,6 +71,10 @@ def october(personas) -> October:
       鲁沙尔镇: opened 2, signed off 1, unresolved 1, overdue 1; 多巴镇: opened 1, unresolved 1.
     Meetings: the inspectors' meeting of 9 October (present, late, absent: 2 of 3 attend);
       a committee meeting of 20 October was cancelled.
+    Public submissions: B on 10 Oct (due 17th, answered 15th: in time), C on 20 Oct (due 27th,
+      answered 30th: late), B on 28 Oct (due 4 Nov, unanswered: overdue), C on 25 Sept (due 9 Oct,
+      being verified: overdue): received in October 3, answered in time 1, overdue now 2;
+      鲁沙尔镇 received 2, in time 1, overdue 1; 多巴镇 received 1, in time 0, overdue 1.
     Plaques: B's is posted and current, C's issued but not posted: 1 school fully covered.
     Work notices: one sent on 12 October to 李督学 (read it) and the principal (has not): 1 sent,
       1 receipt unread.
@@ -218,6 +223,49 @@ def october(personas) -> October:
     # Plaques: B's is posted as today's data prints it; C's is issued but never posted.
     plaque_b, _plaque_c = issue_plaques(schools=[personas.school_b, school_c], today=TODAY)
     record_posting(plaque=plaque_b, posted_on=TODAY, photo=None, note="", actor=office)
+
+    def case(code, school, received, due, inspector, state, answered=None):
+        return Submission.objects.create(
+            school=school,
+            channel=Channel.ONLINE,
+            category=Category.COMPLAINT,
+            text="食堂饭菜是凉的。",
+            tracking_code=code,
+            state=state,
+            assigned_inspector=inspector,
+            received_at=at(received),
+            due_on=datetime.date.fromisoformat(due),
+            answered_at=at(answered) if answered else None,
+            verified_summary="已核实，学校已整改。" if answered else "",
+        )
+
+    case(
+        "RPTA000001",
+        personas.school_b,
+        "2026-10-10",
+        "2026-10-17",
+        personas.inspector,
+        SubmissionState.ANSWERED,
+        answered="2026-10-15",
+    )
+    case(
+        "RPTA000002",
+        school_c,
+        "2026-10-20",
+        "2026-10-27",
+        inspector_2,
+        SubmissionState.ANSWERED,
+        answered="2026-10-30",
+    )
+    case(
+        "RPTA000003",
+        personas.school_b,
+        "2026-10-28",
+        "2026-11-04",
+        personas.inspector,
+        SubmissionState.NEW,
+    )
+    case("RPTA000004", school_c, "2026-09-25", "2026-10-09", inspector_2, SubmissionState.VERIFYING)
     notice = Notice.objects.create(
         county=county,
         title="关于开展秋季开学专项督导的通知",

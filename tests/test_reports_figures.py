@@ -32,6 +32,7 @@ def test_county_figures_for_october(personas, month):
     assert (total.meetings, total.invited, total.present, total.absent) == (1, 3, 2, 1)
     assert total.attendance_rate == pytest.approx(2 / 3)
     assert (total.notices, total.unread) == (1, 1)
+    assert (total.received, total.answered_in_time, total.submissions_overdue) == (3, 1, 2)
 
 
 def test_figures_by_township_add_up(personas, month):
@@ -45,6 +46,8 @@ def test_figures_by_township_add_up(personas, month):
     assert (second.open_schools, second.covered_schools, second.visits) == (1, 1, 1)
     assert (second.duty_due, second.duty_done, second.not_visited) == (1, 0, 1)
     assert (second.opened, second.unresolved, second.escalated) == (1, 1, 1)
+    assert (first.received, first.answered_in_time, first.submissions_overdue) == (2, 1, 1)
+    assert (second.received, second.answered_in_time, second.submissions_overdue) == (1, 0, 1)
     # Meetings belong to the county, not to a township.
     assert towns[None].meetings == 1
 

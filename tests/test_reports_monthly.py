@@ -19,7 +19,16 @@ from tests.factories_reports import OCTOBER, at, october
 
 pytestmark = pytest.mark.django_db
 
-SHEETS = ["汇总", "分乡镇", "分督导事项", "各校督导情况", "督学履职情况", "整改事项", "会议"]
+SHEETS = [
+    "汇总",
+    "分乡镇",
+    "分督导事项",
+    "各校督导情况",
+    "督学履职情况",
+    "整改事项",
+    "社会监督",
+    "会议",
+]
 
 
 @pytest.fixture
@@ -54,6 +63,8 @@ def test_the_workbook_holds_the_hand_worked_figures(personas, month):
     assert figures["逾期事项（当前）"] == 1
     assert figures["已上报未销号事项（当前）"] == 1
     assert figures["召开会议"] == 1
+    assert figures["收到社会监督来件"] == 3
+    assert figures["本期来件中按时答复"] == 1
     assert (figures["下发工作通知"], figures["通知未读人次（当前）"]) == (1, 1)
     assert figures["销号用时中位数（天，本期销号事项）"] == 10
     assert figures["经常性督导完成率"] == pytest.approx(2 / 3)
@@ -94,6 +105,16 @@ def test_the_workbook_holds_the_hand_worked_figures(personas, month):
         month.items[4].pk: ("已销号", "否", 28),
     }
     assert items.cell(row=4, column=7).number_format == "yyyy-mm-dd"
+    cases = _rows(book["社会监督"])
+    assert [cell.value for cell in book["社会监督"][3]][:4] == ["收件时间", "学校", "乡镇", "渠道"]
+    assert [(row[1], row[9], row[10]) for row in cases[:-1]] == [
+        ("多巴镇中心学校", "否", "是"),  # 25 Sept, still being verified
+        ("鲁沙尔镇第二小学", "是", "否"),
+        ("多巴镇中心学校", "否", "否"),
+        ("鲁沙尔镇第二小学", "否", "是"),
+    ]
+    assert cases[-1][9:11] == ["1 件按时答复", "2 件逾期"]
+    assert "食堂饭菜是凉的。" not in str(cases)  # the complaint's text never leaves the app
     meetings = _rows(book["会议"])
     assert meetings[0][1:10] == [
         "督学月例会",

@@ -146,7 +146,7 @@ def test_the_school_archive_page_and_workbook(client, personas, month):
             ).content
         )
     )
-    assert book.sheetnames == ["督导记录", "整改", "整改通知书"]
+    assert book.sheetnames == ["督导记录", "整改", "整改通知书", "社会监督事项"]
     visits = list(book["督导记录"].iter_rows(min_row=4, values_only=True))
     assert len(visits) == 2 and visits[-1][1] == "合计：1 次督导"
     # Another school is not the principal's.

@@ -38,7 +38,7 @@ def test_the_weights_decide_the_score(personas):
     today = datetime.date(2026, 11, 5)
 
     def scores(**weights):
-        for name in ("visits", "records", "rectifications", "meetings", "notices"):
+        for name in ("visits", "records", "rectifications", "complaints", "meetings", "notices"):
             setattr(settings, f"weight_{name}", weights.get(name, 0))
         settings.save()
         return {row.inspector.name: row.score for row in assess(month.county, 2026, today)}
@@ -54,3 +54,6 @@ def test_the_weights_decide_the_score(personas):
         "李督学": Decimal("30.6"),
         "王督学": Decimal("55.6"),
     }
+    # Complaints: 李 answered the one due on 17 October in time, and the one due on 4 November
+    # not yet; 王 answered one late and the other is still being verified.
+    assert scores(complaints=1) == {"李督学": Decimal("50.0"), "王督学": Decimal("0.0")}
