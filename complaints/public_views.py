@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -69,9 +70,16 @@ def school_page(request, slug: str):
     """The school, its inspectors as on the plaque, the supervision matters, and the form."""
     plaque = _plaque(slug)
     school = plaque.school
-    form = PublicSubmissionForm(request.POST or None, request.FILES or None, school=school)
+    files = request.FILES or None
     status = 200
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not _may_try(request, school):
+        # Too many attempts, valid or not: no photo is even decoded; the text comes back.
+        files, status = None, 429
+    form = PublicSubmissionForm(request.POST or None, files, school=school)
+    if status == 429:
+        form.is_valid()
+        form.add_error(None, TOO_MANY_ATTEMPTS)
+    elif request.method == "POST" and form.is_valid():
         refusal, status = _refusal(request, form, school)
         if refusal:
             form.add_error(None, refusal)
@@ -116,6 +124,19 @@ def school_page(request, slug: str):
         },
         status=400 if status == 200 and form.is_bound and form.errors else status,
     )
+
+
+TOO_MANY_ATTEMPTS = gettext_lazy(
+    "Too many attempts came from your network in the last hour. Your text is kept below: "
+    "please send it again later, or call the complaint phone."
+)
+
+
+def _may_try(request, school) -> bool:
+    """Every POST counts here, refused ones too, at a multiple of the county's limit of stored
+    submissions: a bot sending forms that fail cannot make the server decode photos forever."""
+    limit = max(20, 4 * school.county.settings.public_submissions_per_ip_hour)
+    return allow("complaint-attempt-ip", client_ip(request), limit=limit, window=HOUR)
 
 
 def _refusal(request, form, school) -> tuple[str, int]:

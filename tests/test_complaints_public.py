@@ -213,6 +213,25 @@ def test_rate_limit_per_client_ip_behind_a_trusted_proxy(client, personas, plaqu
     assert Submission.objects.count() == 2
 
 
+def test_failing_attempts_are_limited_too_before_any_photo_is_decoded(
+    client, personas, plaque, monkeypatch
+):
+    _limit(personas.county, public_submissions_per_ip_hour=1)  # 20 attempts an hour
+    decoded = []
+    monkeypatch.setattr("complaints.forms.process_photo", lambda *args, **kwargs: decoded.append(1))
+    for _attempt in range(20):
+        data = form_data(client, plaque, text="")
+        data["photo"] = jpeg_upload()
+        assert client.post(school_url(plaque), data).status_code == 400
+    data = form_data(client, plaque, text="这次写了内容：学校乱收费。")
+    data["photo"] = jpeg_upload()
+    refused = client.post(school_url(plaque), data)
+    assert refused.status_code == 429
+    assert "尝试次数过多" in refused.content.decode()
+    assert "这次写了内容：学校乱收费。" in refused.content.decode()
+    assert len(decoded) == 20 and not Submission.objects.exists()
+
+
 def test_rate_limit_per_school(client, personas, plaque, settings):
     settings.TRUSTED_PROXIES = ["127.0.0.1"]
     _limit(personas.county, public_submissions_per_school_day=2)
