@@ -36,4 +36,3 @@ def allow(scope: str, who: str, *, limit: int, window: int) -> bool:
         logger.warning("Rate limit %s not applied: the cache is unavailable", scope, exc_info=True)
         return True
     return count <= limit
-
