@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from complaints.models import ANSWERED_STATES, OPEN_STATES, Submission
 from inspectors.models import Assignment, InspectorStatus
-from inspectors.plaques import statuses
+from inspectors.plaques import flags
 from meetings.models import Attendance, Meeting, MeetingStatus, Notice
 from rectifications.models import (
     SCHOOL_MOVE_STATES,
@@ -437,11 +437,12 @@ def fully_covered(scope: Scope, county) -> list[tuple[int, int]]:
     current posted plaque. Whether a plaque is current compares what it printed with what today's
     data would print (``inspectors.plaques``), so this is worked out here, in a fixed few queries
     per county, not in SQL."""
-    found = statuses(scope.schools().active().filter(county=county), county=county)
+    schools = scope.schools().active().filter(county=county)
+    township_of = dict(schools.values_list("pk", "township_id"))
     return [
-        (status.school.pk, status.school.township_id)
-        for status in found
-        if status.is_current and status.has_inspector
+        (found.school_id, township_of[found.school_id])
+        for found in flags(schools, county=county)
+        if found.is_current and found.has_inspector
     ]
 
 

@@ -615,7 +615,11 @@ def summary(request):
     cells = figures.compute(scope, period, today=today)
     names = cells.names
     by_township = sorted(
-        ((names.get(key, _("No school")), tally) for key, tally in cells.by_township().items()),
+        (
+            (names.get(key, _("No school")), tally)
+            for key, tally in cells.by_township().items()
+            if key is not None or tally.opened or tally.unresolved  # meeting decisions
+        ),
         key=lambda row: row[0],
     )
     months = figures.duty_by_month(scope, figures.duty_months(period, today))
