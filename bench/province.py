@@ -18,6 +18,7 @@ import random
 import time
 from dataclasses import dataclass
 from decimal import Decimal
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
@@ -27,7 +28,28 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
 from accounts.models import Notification, Role, User
-from inspectors.models import Assignment, Inspector, InspectorKind, InspectorStatus
+from complaints import tracking
+from complaints.models import Submission, SubmissionAction, SubmissionEvent, SubmissionState
+from inspectors import plaques
+from inspectors.models import (
+    SLUG_ALPHABET,
+    SLUG_LENGTH,
+    Assignment,
+    Inspector,
+    InspectorKind,
+    InspectorStatus,
+    Plaque,
+    PlaquePosting,
+)
+from meetings.models import (
+    Attendance,
+    Invitee,
+    InviteeGroup,
+    Meeting,
+    MeetingKind,
+    Notice,
+    NoticeRecipient,
+)
 from rectifications.models import (
     EventAction,
     OwnerLevel,
@@ -69,6 +91,7 @@ from visits.models import (
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 UTC = datetime.UTC
 PASSWORD = "dudao-bench-2026"
+PUBLIC_ROOT = "https://dudao.example.gov.cn"  # where the plaques' QR codes point
 PHOTO_NAME = "bench/photo.jpg"
 THUMB_NAME = "bench/thumb.jpg"
 
@@ -436,6 +459,7 @@ def _county(ctx: Context, index: int, school_count: int, inspector_count: int) -
                 "code": code,
                 "name": name,
                 "region_id": ctx.region,
+                "public_base_url": PUBLIC_ROOT,
                 "city": f"第{index // 10 + 1}市",
                 "province": "基准省",
                 "complaint_phone": f"0971-{5000000 + index}",
@@ -458,6 +482,15 @@ def _county(ctx: Context, index: int, school_count: int, inspector_count: int) -
     assignees = _assignments(w, rng, schools, inspectors, ctx.today)
     users = _users(ctx, index, county_pk, code, schools, inspectors)
     _visits(ctx, rng, county_pk, name, schools, assignees, inspectors, matters, users)
+    county = SimpleNamespace(
+        pk=county_pk,
+        name=name,
+        complaint_phone=f"0971-{5000000 + index}",
+        public_root=PUBLIC_ROOT,
+    )
+    _plaques(ctx, rng, county, schools, assignees, inspectors, users)
+    _submissions(ctx, rng, county_pk, schools, assignees, matters, users)
+    _meetings_and_notices(ctx, rng, county_pk, users)
 
 
 def _townships(w: Writer, rng, county_pk: int, school_count: int):
@@ -1127,6 +1160,219 @@ def _item(
     row["updated_at"] = min(at, now) if state != RectificationState.OPEN else opened
     out.items.append(row)
     return pk
+
+
+def _plaques(ctx, rng, county, schools, assignees, inspectors, users) -> None:
+    """A plaque for nearly every open school, most posted at the gate with a photo; the snapshot
+    is what ``inspectors.plaques`` builds, a few since made outdated by a new phone number."""
+    w = ctx.writer
+    by_pk = {inspector["id"]: inspector for inspector in inspectors}
+    kinds = {kind: str(label) for kind, label in InspectorKind.choices}
+    matters = [SimpleNamespace(name=text) for _number, text in DEFAULT_MATTERS]
+    slugs = set()
+    plaque_rows, posting_rows = [], []
+    serial = 0
+    for school in schools:
+        if not school["is_active"] or rng.random() < 0.05:
+            continue
+        serial += 1
+        slug = "".join(rng.choices(SLUG_ALPHABET, k=SLUG_LENGTH))
+        while slug in slugs:
+            slug = "".join(rng.choices(SLUG_ALPHABET, k=SLUG_LENGTH))
+        slugs.add(slug)
+        pk = w.pk(Plaque)
+        number = f"{county.name[:1]}督牌〔{ctx.today.year}〕{serial:03d}号"
+        plaque_rows.append(
+            {
+                "id": pk,
+                "county_id": county.pk,
+                "school_id": school["id"],
+                "year": ctx.today.year,
+                "serial": serial,
+                "number": number,
+                "slug": slug,
+                "created_at": ctx.joined,
+            }
+        )
+        if rng.random() < 0.1:
+            continue  # issued, not posted yet
+        team = [by_pk[inspector_id] for inspector_id in assignees.get(school["id"], [])]
+        content = plaques.plaque_content(
+            SimpleNamespace(name=school["name"], county=county),
+            assignments=[
+                SimpleNamespace(
+                    inspector_id=inspector["id"],
+                    is_lead=rank == 0,
+                    inspector=SimpleNamespace(
+                        name=inspector["name"],
+                        post=inspector["post"],
+                        get_kind_display=lambda kind=inspector["kind"]: kinds[kind],
+                        phone=inspector["phone"],
+                        photo=SimpleNamespace(name=""),
+                    ),
+                )
+                for rank, inspector in enumerate(team)
+            ],
+            matters=matters,
+            plaque=SimpleNamespace(number=number, public_url=f"{county.public_root}/p/{slug}"),
+        )
+        if content["inspectors"] and rng.random() < 0.05:
+            content["inspectors"][0]["phone"] = "139 0000 0000"  # the inspector's new phone
+        with_photo = rng.random() < 0.9
+        posting_rows.append(
+            {
+                "id": w.pk(PlaquePosting),
+                "plaque_id": pk,
+                "posted_on": ctx.today - datetime.timedelta(days=rng.randint(10, 300)),
+                "photo": PHOTO_NAME if with_photo else "",
+                "thumbnail": THUMB_NAME if with_photo else "",
+                "snapshot": content,
+                "recorded_by_id": users["office"],
+                "recorded_at": ctx.joined,
+            }
+        )
+    w.write(Plaque, plaque_rows)
+    w.write(PlaquePosting, posting_rows)
+
+
+def _submissions(ctx, rng, county_pk, schools, assignees, matters, users) -> None:
+    """Complaints, reports and suggestions from the plaques' public pages over the year, about
+    one for every two schools; the old ones answered."""
+    w, now = ctx.writer, ctx.now
+    rows, events = [], []
+    for school in schools:
+        team = assignees.get(school["id"])
+        if not team or rng.random() >= 0.5:
+            continue
+        received = now - datetime.timedelta(days=rng.randint(0, 360), minutes=rng.randint(0, 900))
+        pk = w.pk(Submission)
+        code = ""  # the key in the tracking alphabet: unique like the key
+        for _digit in range(tracking.LENGTH):
+            code = tracking.ALPHABET[(pk // len(tracking.ALPHABET) ** len(code)) % 32] + code
+        answered = now - received > datetime.timedelta(days=15) or rng.random() < 0.3
+        inspector_user = users["inspector"].get(team[0])
+        rows.append(
+            {
+                "id": pk,
+                "school_id": school["id"],
+                "channel": "online",
+                "category": rng.choice(("complaint", "report", "suggestion")),
+                "matter_id": matters[rng.randint(1, len(matters))],
+                "text": "学校食堂饭菜分量不足，希望督学关注。",
+                "name": _person(rng),
+                "phone": f"137{rng.randint(0, 99_999_999):08d}",
+                "relation": "parent",
+                "tracking_code": code,
+                "state": SubmissionState.ANSWERED if answered else SubmissionState.NEW,
+                "assigned_inspector_id": team[0],
+                "received_at": received,
+                "due_on": received.astimezone(SHANGHAI).date() + datetime.timedelta(days=7),
+                "verified_summary": "已核实并督促学校整改。" if answered else "",
+                "public_reply": "已核实，学校已调整食堂供餐标准。" if answered else "",
+                "answered_at": received + datetime.timedelta(days=5) if answered else None,
+                "answered_by_id": inspector_user if answered else None,
+            }
+        )
+        events.append(
+            {
+                "id": w.pk(SubmissionEvent),
+                "submission_id": pk,
+                "at": received,
+                "action": SubmissionAction.RECEIVED,
+                "inspector_id": team[0],
+            }
+        )
+        if answered:
+            events.append(
+                {
+                    "id": w.pk(SubmissionEvent),
+                    "submission_id": pk,
+                    "actor_id": inspector_user,
+                    "at": received + datetime.timedelta(days=5),
+                    "action": SubmissionAction.ANSWERED,
+                }
+            )
+    w.write(Submission, rows)
+    w.write(SubmissionEvent, events)
+
+
+def _meetings_and_notices(ctx, rng, county_pk, users) -> None:
+    """The monthly meeting of all responsible inspectors, with invitations and attendance, and
+    a work notice a month to every principal, most of them read."""
+    w, now = ctx.writer, ctx.now
+    meetings, invitees, notices, recipients = [], [], [], []
+    inspector_users = list(users["inspector"].values())
+    principal_users = list(users["principal"].values())
+    for year, month in _visit_months(ctx.today, ctx.size.months):
+        starts = _moment(datetime.date(year, month, 8), 9)
+        past = starts < now
+        pk = w.pk(Meeting)
+        meetings.append(
+            {
+                "id": pk,
+                "county_id": county_pk,
+                "kind": MeetingKind.INSPECTORS,
+                "title": f"{year}年{month}月督学月例会",
+                "starts_at": starts,
+                "ends_at": starts + datetime.timedelta(hours=2),
+                "place": "县教育局三楼会议室",
+                "chair": "督导室主任",
+                "agenda": "1. 上月督导情况通报\n2. 本月工作安排",
+                "minutes": "会议通报了上月督导情况，布置了本月工作。" if past else "",
+                "minutes_filed_at": starts + datetime.timedelta(days=1) if past else None,
+                "minutes_filed_by_id": users["office"] if past else None,
+                "created_by_id": users["office"],
+                "created_at": starts - datetime.timedelta(days=7),
+                "updated_at": starts - datetime.timedelta(days=7),
+            }
+        )
+        for user_id in inspector_users:
+            attended = rng.random() < 0.9
+            invitees.append(
+                {
+                    "id": w.pk(Invitee),
+                    "meeting_id": pk,
+                    "user_id": user_id,
+                    "name": "督学",
+                    "group": InviteeGroup.INSPECTORS,
+                    "response": "attend" if past else "",
+                    "responded_at": starts - datetime.timedelta(days=2) if past else None,
+                    "attendance": (Attendance.PRESENT if attended else Attendance.ABSENT)
+                    if past
+                    else "",
+                }
+            )
+        sent = starts - datetime.timedelta(days=3)
+        if sent > now:
+            continue
+        notice = w.pk(Notice)
+        notices.append(
+            {
+                "id": notice,
+                "county_id": county_pk,
+                "title": f"关于做好{month}月校园安全自查的通知",
+                "body": "请各校于月底前完成校园安全自查。",
+                "audience": {"groups": ["principals"]},
+                "sent_by_id": users["office"],
+                "sent_at": sent,
+            }
+        )
+        for user_id in principal_users:
+            read = now - sent > datetime.timedelta(days=3) and rng.random() < 0.9
+            recipients.append(
+                {
+                    "id": w.pk(NoticeRecipient),
+                    "notice_id": notice,
+                    "user_id": user_id,
+                    "read_at": sent + datetime.timedelta(hours=rng.randint(1, 48))
+                    if read
+                    else None,
+                }
+            )
+    w.write(Meeting, meetings)
+    w.write(Invitee, invitees)
+    w.write(Notice, notices)
+    w.write(NoticeRecipient, recipients)
 
 
 def analyze() -> None:

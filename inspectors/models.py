@@ -377,7 +377,12 @@ class Plaque(models.Model):
 
     @property
     def public_path(self) -> str:
-        return f"/p/{self.slug}"
+        return self.path_of(self.slug)
+
+    @staticmethod
+    def path_of(slug: str) -> str:
+        """The public page's path for a plaque's slug (``public_path`` without a model row)."""
+        return f"/p/{slug}"
 
     @property
     def public_url(self) -> str:

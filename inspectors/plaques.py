@@ -9,13 +9,14 @@ code is drawn by the ``qrcode`` library as an SVG path, so it prints sharp at an
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dudao.qr import qr_svg
-from inspectors.models import Assignment, InspectorStatus, Plaque, PlaquePosting
+from inspectors.models import Assignment, InspectorKind, InspectorStatus, Plaque, PlaquePosting
 
 # The responsible inspector's duties as the national Measures list them (《挂牌督导办法》).
 DUTIES = [
@@ -47,11 +48,12 @@ def current_assignments(schools):
     )
 
 
-def plaque_content(school, *, assignments, matters, plaque) -> dict:
+def plaque_content(school, *, assignments, matters, plaque, duties=None) -> dict:
     """What the plaque of ``school`` prints today, as JSON-ready data.
 
     ``assignments`` are the school's current ones (lead first), ``matters`` the county's active
-    supervision matters, ``plaque`` the school's issued plaque or None.
+    supervision matters, ``plaque`` the school's issued plaque or None; ``duties`` the
+    translated duties, when the caller translated them once for many schools.
     """
     county = school.county
     return {
@@ -72,7 +74,7 @@ def plaque_content(school, *, assignments, matters, plaque) -> dict:
         ],
         "matters": [matter.name for matter in matters],
         "complaint_phone": county.complaint_phone,
-        "duties": [str(duty) for duty in DUTIES],
+        "duties": duties if duties is not None else [str(duty) for duty in DUTIES],
     }
 
 
@@ -168,6 +170,91 @@ def statuses(schools, *, county) -> list[PlaqueStatus]:
         )
         changes = differences(posting.snapshot, content) if posting else []
         found.append(PlaqueStatus(school, plaque, posting, content, changes))
+    return found
+
+
+@dataclass(frozen=True)
+class PlaqueFlags:
+    """Where one school stands with its plaque, without the rows to show it (``statuses``)."""
+
+    school_id: int
+    is_posted: bool
+    is_current: bool
+    lacks_photo: bool
+    has_inspector: bool
+
+    @property
+    def is_outdated(self) -> bool:
+        return self.is_posted and not self.is_current
+
+
+def flags(schools, *, county) -> list[PlaqueFlags]:
+    """``statuses`` reduced to its yes/no answers, for counting a whole county (a thousand
+    schools): plain values instead of model rows, the latest posting only, the labels and the
+    duties translated once. ``schools`` keep their order."""
+    rows = list(schools.values_list("pk", "name", "plaque__number", "plaque__slug"))
+    latest = {}
+    for plaque_school, photo, snapshot in (
+        PlaquePosting.objects.filter(plaque__school__in=schools.values("pk"))
+        .order_by("plaque_id", "-posted_on", "-pk")
+        .values_list("plaque__school_id", "photo", "snapshot")
+    ):
+        latest.setdefault(plaque_school, (photo, snapshot))
+    teams = {}
+    for school_id, *inspector in current_assignments(schools.values("pk")).values_list(
+        "school_id",
+        "inspector_id",
+        "is_lead",
+        "inspector__name",
+        "inspector__post",
+        "inspector__kind",
+        "inspector__phone",
+        "inspector__photo",
+    ):
+        teams.setdefault(school_id, []).append(inspector)
+    kinds = {value: str(label) for value, label in InspectorKind.choices}
+    matters = list(county.supervision_matters.filter(is_active=True).order_by("number"))
+    duties = [str(duty) for duty in DUTIES]
+    found = []
+    for pk, name, number, slug in rows:
+        team = teams.get(pk, [])
+        posting = latest.get(pk)
+        current = False
+        if posting is not None:
+            content = plaque_content(
+                SimpleNamespace(name=name, county=county),
+                assignments=[
+                    SimpleNamespace(
+                        inspector_id=inspector_id,
+                        is_lead=is_lead,
+                        inspector=SimpleNamespace(
+                            name=person,
+                            post=post,
+                            get_kind_display=lambda kind=kind: kinds[kind],
+                            phone=phone,
+                            photo=SimpleNamespace(name=photo or ""),
+                        ),
+                    )
+                    for inspector_id, is_lead, person, post, kind, phone, photo in team
+                ],
+                matters=matters,
+                plaque=SimpleNamespace(
+                    number=number, public_url=county.public_root + Plaque.path_of(slug)
+                )
+                if number is not None
+                else None,
+                duties=duties,
+            )
+            current = not is_outdated(posting[1], content)
+        found.append(
+            PlaqueFlags(
+                school_id=pk,
+                is_posted=posting is not None,
+                is_current=current,
+                lacks_photo=posting is not None and not posting[0],
+                has_inspector=bool(team),
+            )
+        )
     return found
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef
 
 from inspectors.models import Assignment, Inspector, PlaquePosting
-from inspectors.plaques import statuses
+from inspectors.plaques import flags, statuses
 from schools.models import County, CountySettings, School
 
 # The coverage page lists this many rows of each problem; a link shows them all.
@@ -41,9 +41,10 @@ def _shortfall(queryset, limit: int | None) -> Shortfall:
     return Shortfall(rows[:limit], queryset.count())
 
 
-def _listed(rows: list, limit: int | None) -> Shortfall:
-    """A list already in memory, cut like ``_shortfall`` cuts a queryset."""
-    return Shortfall(rows if limit is None else rows[:limit], len(rows))
+def _listed(rows: list, limit: int | None, *, total: int | None = None) -> Shortfall:
+    """A list already in memory, cut like ``_shortfall`` cuts a queryset; ``total`` when the
+    rows are the first ones of a longer list."""
+    return Shortfall(rows if limit is None else rows[:limit], len(rows) if total is None else total)
 
 
 @dataclass(frozen=True)
@@ -68,12 +69,28 @@ def plaque_coverage(schools, *, county: County, limit: int | None) -> PlaqueCove
         unposted = schools.active().filter(~Exists(postings)).count()
         if unposted:
             return PlaqueCoverage(Shortfall([], unposted), None, None, fully_covered=0)
-    found = statuses(schools.active().select_related("township"), county=county)
+    # Every school is weighed by ``plaques.flags`` (plain values, a few queries); the full
+    # status, with what changed since printing, is built only for the rows shown.
+    schools = schools.active()
+    found = flags(schools, county=county)
+    lists = {
+        "unposted": [f.school_id for f in found if not f.is_posted],
+        "outdated": [f.school_id for f in found if f.is_outdated],
+        "without_photo": [f.school_id for f in found if f.lacks_photo],
+    }
+    shown = {pk for ids in lists.values() for pk in (ids if limit is None else ids[:limit])}
+    rows = {}
+    if shown:
+        for status in statuses(
+            schools.filter(pk__in=shown).select_related("township"), county=county
+        ):
+            rows[status.school.pk] = status
     return PlaqueCoverage(
-        unposted=_listed([s for s in found if not s.is_posted], limit),
-        outdated=_listed([s for s in found if s.is_outdated], limit),
-        without_photo=_listed([s for s in found if s.lacks_photo], limit),
-        fully_covered=sum(1 for s in found if s.is_current and s.has_inspector),
+        **{
+            name: _listed([rows[pk] for pk in ids if pk in rows], limit, total=len(ids))
+            for name, ids in lists.items()
+        },
+        fully_covered=sum(1 for f in found if f.is_current and f.has_inspector),
     )
 
 

@@ -128,3 +128,29 @@ def test_pages_render_on_the_tiny_province(tiny, client):
     assert client.get(f"/rectifications/{item.pk}/").status_code == 200
     principal = User.objects.get(username=province.BENCH_PRINCIPAL)
     assert principal.role == Role.PRINCIPAL
+
+
+@pytest.mark.django_db
+def test_plaque_flags_agree_with_the_full_statuses(tiny):
+    """The coverage counts weigh every school by ``plaques.flags`` (plain values); they must say
+    what the full ``statuses`` say, outdated plaques included."""
+    from inspectors.plaques import flags, statuses
+
+    outdated = 0
+    for county in County.objects.all():
+        schools = School.objects.filter(county=county).active()
+        full = statuses(schools, county=county)
+        quick = flags(schools, county=county)
+        assert [f.school_id for f in quick] == [s.school.pk for s in full]
+        for status, found in zip(full, quick, strict=True):
+            assert (found.is_posted, found.is_current, found.is_outdated) == (
+                status.is_posted,
+                status.is_current,
+                status.is_outdated,
+            )
+            assert (found.lacks_photo, found.has_inspector) == (
+                status.lacks_photo,
+                status.has_inspector,
+            )
+        outdated += sum(f.is_outdated for f in quick)
+    assert outdated  # the generator made some plaques outdated
