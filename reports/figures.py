@@ -435,15 +435,15 @@ def _schools(cells: Cells, scope: Scope, period: Period, today: datetime.date) -
 def fully_covered(scope: Scope, county) -> list[tuple[int, int]]:
     """(school id, township id) of the county's open schools with an active inspector and a
     current posted plaque. Whether a plaque is current compares what it printed with what today's
-    data would print (``inspectors.plaques``), so this is worked out here, in a fixed few queries
-    per county, not in SQL."""
+    data would print (``inspectors.plaques.flags``), so this is worked out here, in a fixed few
+    queries per county, not in SQL."""
     schools = scope.schools().active().filter(county=county)
-    township_of = dict(schools.values_list("pk", "township_id"))
-    return [
-        (found.school_id, township_of[found.school_id])
+    covered = [
+        found.school_id
         for found in flags(schools, county=county)
         if found.is_current and found.has_inspector
     ]
+    return list(schools.filter(pk__in=covered).values_list("pk", "township_id"))
 
 
 def _visits(cells: Cells, scope: Scope, period: Period) -> None:
