@@ -58,7 +58,7 @@ bench: setup
 
 # Regenerate the .po catalogues after changing user-facing strings; .mo files are committed.
 # Each app keeps its own catalogue; the project catalogue (locale/) holds templates/ and dudao/.
-APPS := accounts schools inspectors visits rectifications meetings complaints
+APPS := accounts schools inspectors visits rectifications meetings complaints reports
 MAKEMESSAGES := $(DEV) $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l zh_Hans -l en --no-obsolete
 messages: setup
 	for app in $(APPS); do (cd $$app && $(MAKEMESSAGES)); done
