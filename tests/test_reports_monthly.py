@@ -257,3 +257,48 @@ def test_the_office_compiles_from_the_page_and_sees_the_progress(
     bad = client.post(reverse("reports:monthly_list"), {"month": "2026-13"})
     assert "请按“年-月”（如 2026-11）填写月份。" in bad.content.decode()
     assert MonthlyReport.objects.count() == 1
+
+
+def test_beat_asks_for_last_month_on_the_first():
+    from dudao.celery import app
+
+    entry = app.conf.beat_schedule["monthly-reports"]
+    assert entry["task"] == "reports.tasks.compile_last_month"
+    assert entry["schedule"].day_of_month == {1}
+
+
+def test_a_failed_compile_is_shown_and_can_be_compiled_again(
+    client, personas, month, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("reports.monthly.build_workbook", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        report, _created = request_monthly_report(county=month.county, period=OCTOBER)
+    report.refresh_from_db()
+    assert report.state == JobState.FAILED and "disk full" in report.error
+    client.force_login(personas.office)
+    status = client.get(reverse("reports:monthly_status", args=[report.pk])).json()
+    assert status["failed"] and not status["download_url"]
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        again, created = request_monthly_report(county=month.county, period=OCTOBER)
+    again.refresh_from_db()
+    assert created and again.version == 2 and again.state == JobState.DONE
+
+
+def test_a_job_left_by_a_stopped_worker_does_not_block_the_month(personas, month):
+    import datetime
+
+    from django.utils import timezone
+
+    with broker(DEAD_BROKER):
+        stuck, _created = request_monthly_report(county=month.county, period=OCTOBER)
+    MonthlyReport.objects.filter(pk=stuck.pk).update(
+        state=JobState.RUNNING, updated_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    with broker(DEAD_BROKER):
+        fresh, created = request_monthly_report(county=month.county, period=OCTOBER)
+    stuck.refresh_from_db()
+    assert stuck.state == JobState.FAILED and created and fresh.version == 2
