@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 GET_MIN_RPS = 100
 GET_MAX_P95_MS = 60
 MAX_QUERIES = 20
+MAX_OPTIONS = 200  # a page never sends a select of every school or inspector
 POST_MIN_RPS = 30
 POST_MAX_P95_MS = 150
 EXPORT_MAX_P95_MS = 3000
@@ -428,6 +429,8 @@ def count_queries(pages: list[Page], users: dict, repeat: int = 5) -> None:
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(path)
             page.result[key] = len(queries)
+            if key == "queries":
+                page.result["options"] = response.content.count(b"<option")
             if response.status_code != page.expected:
                 page.result["status"] = response.status_code
             if key != "queries":
@@ -534,6 +537,8 @@ def verdict(page: Page) -> list[str]:
             misses.append(f">{MAX_QUERIES} queries")
         if "queries_small" in r and r["queries_small"] != r["queries"]:
             misses.append("queries grow")
+    if r.get("options", 0) > MAX_OPTIONS:
+        misses.append(f"{r['options']} <option>s")
     return misses
 
 
