@@ -7,7 +7,15 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ["accounts", "schools", "inspectors", "visits", "rectifications", "meetings"]
+PROJECT_APPS = [
+    "accounts",
+    "schools",
+    "inspectors",
+    "visits",
+    "rectifications",
+    "meetings",
+    "reports",
+]
 MODELS = [model for label in PROJECT_APPS for model in apps.get_app_config(label).get_models()]
 
 
