@@ -18,14 +18,15 @@ def _project_files(pattern: str):
 
 
 def _po_entries(path: Path):
-    """Yield (msgid, msgstr, fuzzy) from a .po file; enough of the format for our catalogues."""
+    """Yield (msgid, msgstr, fuzzy, context) from a .po file; enough of the format for our
+    catalogues (context is None for an entry without msgctxt)."""
     text = path.read_text(encoding="utf-8")
     for block in text.split("\n\n"):
         fuzzy = "#, fuzzy" in block or ", fuzzy" in block
         fields = {}
         current = None
         for line in block.splitlines():
-            match = re.match(r'^(msgid|msgstr|msgid_plural|msgstr\[0\])\s+"(.*)"$', line)
+            match = re.match(r'^(msgctxt|msgid|msgstr|msgid_plural|msgstr\[0\])\s+"(.*)"$', line)
             if match:
                 current = match.group(1)
                 fields[current] = match.group(2)
@@ -33,7 +34,8 @@ def _po_entries(path: Path):
                 fields[current] += line[1:-1]
         msgid = fields.get("msgid")
         if msgid:
-            yield msgid, fields.get("msgstr", fields.get("msgstr[0]", "")), fuzzy
+            msgstr = fields.get("msgstr", fields.get("msgstr[0]", ""))
+            yield msgid, msgstr, fuzzy, fields.get("msgctxt")
 
 
 CATALOGUES = sorted(_project_files("zh_Hans/LC_MESSAGES/django.po"))
@@ -46,16 +48,20 @@ def test_there_are_chinese_catalogues():
 @pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_chinese_catalogue_is_complete_and_compiled(po):
     entries = list(_po_entries(po))
-    untranslated = [msgid for msgid, msgstr, _ in entries if not msgstr]
-    fuzzy = [msgid for msgid, _, is_fuzzy in entries if is_fuzzy]
+    untranslated = [msgid for msgid, msgstr, _, _ in entries if not msgstr]
+    fuzzy = [msgid for msgid, _, is_fuzzy, _ in entries if is_fuzzy]
     assert not untranslated, f"untranslated in {po}: {untranslated[:10]}"
     assert not fuzzy, f"fuzzy in {po}: {fuzzy[:10]}"
     with open(po.with_suffix(".mo"), "rb") as handle:
         compiled = gettext.GNUTranslations(handle)
+
+    def lookup(msgid, context):
+        return compiled.pgettext(context, msgid) if context else compiled.gettext(msgid)
+
     stale = [
         msgid
-        for msgid, _, _ in entries
-        if "\\" not in msgid and compiled.gettext(msgid) == msgid and msgid != "English"
+        for msgid, _, _, context in entries
+        if "\\" not in msgid and lookup(msgid, context) == msgid and msgid != "English"
     ]
     assert not stale, f"{po.with_suffix('.mo')} is stale; run compilemessages: {stale[:5]}"
 
