@@ -254,3 +254,13 @@ def test_a_region_user_gets_the_figures_card_and_menu(client, personas, month):
     assert reverse("reports:region") in html
     labels = [child["label"] for entry in menu_for(personas.region) for child in entry["children"]]
     assert "各县并列" in labels
+
+
+def test_a_county_office_sees_only_its_own_county(client, personas, month):
+    client.force_login(personas.other_office)
+    html = client.get(reverse("reports:dashboard"), {"county": "630122"}).content.decode()
+    assert "金坛区督导统计" in html and "湟中县" not in html
+    records = client.get(reverse("reports:records"), {"figure": "opened", "county": "630122"})
+    assert "问题1" not in records.content.decode()
+    school = reverse("reports:archive", args=[personas.school_a.pk])
+    assert client.get(school).status_code == 404
