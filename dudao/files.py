@@ -3,7 +3,9 @@
 import mimetypes
 import re
 import zipfile
+import zlib
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import FileResponse, Http404
 from django.utils.http import content_disposition_header
@@ -52,11 +54,58 @@ CONTENT_TYPES = {
 
 # The one entry each Office Open XML package must have, by kind.
 OOXML_MAIN_PART = {DocumentKind.DOCX: "word/document.xml", DocumentKind.XLSX: "xl/workbook.xml"}
+# How much of [Content_Types].xml is read (a real one is a few kilobytes; never inflate a bomb).
+CONTENT_TYPES_MAX_BYTES = 256 * 1024
+# What a damaged or hostile zip raises while it is read.
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    OSError,
+    ValueError,
+    EOFError,
+    RuntimeError,
+    NotImplementedError,
+)
+
+
+def _package_has_macros(package: zipfile.ZipFile) -> bool:
+    """Whether an Office package carries VBA macros: a vbaProject.bin part, or a macro-enabled
+    content type (.docm, .xlsm, their templates and add-ins), even when renamed .docx."""
+    names = set(package.namelist())
+    if any(name.rsplit("/", 1)[-1].lower() == "vbaproject.bin" for name in names):
+        return True
+    if "[Content_Types].xml" not in names:
+        return False
+    with package.open("[Content_Types].xml") as part:
+        content_types = part.read(CONTENT_TYPES_MAX_BYTES)
+    return b"macroenabled" in content_types.lower()
+
+
+def _office_kind(package: zipfile.ZipFile) -> str | None:
+    names = set(package.namelist())
+    if "[Content_Types].xml" not in names or _package_has_macros(package):
+        return None
+    for kind, part in OOXML_MAIN_PART.items():
+        if part in names:
+            return kind
+    return None
+
+
+def _read_zip(uploaded_file, read):
+    """``read(package)`` of the upload as a zip, or None when it is not a readable zip."""
+    try:
+        with zipfile.ZipFile(uploaded_file) as package:
+            return read(package)
+    except ZIP_ERRORS:
+        return None
+    finally:
+        uploaded_file.seek(0)
 
 
 def sniff_document(uploaded_file) -> str | None:
     """The ``DocumentKind`` the file's bytes show, whatever its name or announced type; None
-    when it is none of them (an .exe renamed .pdf, an old .doc, a zip that is not Office)."""
+    when it is none of them (an .exe renamed .pdf, an old .doc, a zip that is not Office, an
+    Office file with macros)."""
     uploaded_file.seek(0)
     head = uploaded_file.read(8)
     uploaded_file.seek(0)
@@ -67,18 +116,42 @@ def sniff_document(uploaded_file) -> str | None:
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return DocumentKind.PNG
     if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(uploaded_file) as package:
-                names = set(package.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError):
-            return None
-        finally:
-            uploaded_file.seek(0)
-        if "[Content_Types].xml" in names:
-            for kind, part in OOXML_MAIN_PART.items():
-                if part in names:
-                    return kind
+        return _read_zip(uploaded_file, _office_kind)
     return None
+
+
+def has_macros(uploaded_file) -> bool:
+    """Whether the upload is an Office package with VBA macros (.docm, .xlsm, …)."""
+    uploaded_file.seek(0)
+    is_zip = uploaded_file.read(4) == b"PK\x03\x04"
+    uploaded_file.seek(0)
+    return is_zip and bool(_read_zip(uploaded_file, _package_has_macros))
+
+
+def document_kind(uploaded_file) -> str:
+    """The upload's ``DocumentKind``, or a ValidationError that names the file and says why it
+    is refused (macros, or not one of the formats)."""
+    kind = sniff_document(uploaded_file)
+    if kind is not None:
+        return kind
+    params = {"name": uploaded_file.name}
+    if has_macros(uploaded_file):
+        raise ValidationError(
+            _(
+                "%(name)s contains macros, which are not accepted. Save it as a Word (.docx) or "
+                "Excel (.xlsx) file without macros and try again."
+            ),
+            code="macros",
+            params=params,
+        )
+    raise ValidationError(
+        _(
+            "%(name)s is not a PDF, Word (.docx), Excel (.xlsx), JPEG or PNG file. "
+            "Save it in one of these formats and try again."
+        ),
+        code="kind",
+        params=params,
+    )
 
 
 def safe_download_name(original: str, *, fallback: str, extension: str) -> str:

@@ -19,6 +19,7 @@ from meetings.models import (
     MeetingSeries,
     Response,
 )
+from meetings.notice_forms import add_size_limit
 from meetings.recipients import (
     Guest,
     RecipientChoice,
@@ -342,8 +343,9 @@ class MeetingFileForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, max_bytes: int, **kwargs):
         super().__init__(*args, **kwargs)
+        add_size_limit(self.fields["file"], max_bytes)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout("file")

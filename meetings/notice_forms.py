@@ -17,6 +17,12 @@ from schools.forms import date_input, form_actions
 ACCEPTED = ".pdf,.docx,.xlsx,.jpg,.jpeg,.png,image/jpeg,image/png"
 
 
+def add_size_limit(field: forms.Field, max_bytes: int) -> None:
+    """Tell, below the file field, the county's size limit of each file."""
+    limit = _("At most %(size)s MB per file.") % {"size": f"{max_bytes / 1024 / 1024:g}"}
+    field.help_text = f"{field.help_text} {limit}" if field.help_text else limit
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -74,6 +80,7 @@ class NoticeForm(RecipientFields, forms.ModelForm):
         self.county = county
         self.max_bytes = max_bytes
         self.setup_recipients(county=county)
+        add_size_limit(self.fields["files"], max_bytes)
         self.fields["reply_kind"].required = False
         self.fields["reply_due_on"].help_text = _("Needed when a reply or a file is asked for.")
         self.helper = FormHelper()
@@ -129,6 +136,7 @@ class ReplyForm(forms.Form):
             self.fields["text"].label = _("Note (optional)")
             if has_file:
                 self.fields["file"].help_text = _("Choose a file only to replace the one sent.")
+        add_size_limit(self.fields["file"], max_bytes)
         self.helper = FormHelper()
         self.helper.attrs = {"enctype": "multipart/form-data"}
         self.helper.layout = Layout("text", "file", Submit("send", _("Send reply")))

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.outbox import send_later
 from dudao import imaging
-from dudao.files import DocumentKind, sniff_document
+from dudao.files import DocumentKind, document_kind
 from meetings import reminders
 from meetings.models import (
     Notice,
@@ -40,16 +40,7 @@ class Document:
 def prepare_document(upload, *, max_bytes: int) -> Document:
     """Check the size and the bytes of an upload; ValidationError with the reason if refused."""
     imaging.check_size(upload, max_bytes=max_bytes)
-    kind = sniff_document(upload)
-    if kind is None:
-        raise ValidationError(
-            _(
-                "%(name)s is not a PDF, Word (.docx), Excel (.xlsx), JPEG or PNG file. "
-                "Save it in one of these formats and try again."
-            )
-            % {"name": upload.name},
-            code="kind",
-        )
+    kind = document_kind(upload)
     content = upload
     if kind in (DocumentKind.JPEG, DocumentKind.PNG):
         image = imaging.decode(upload, max_side=IMAGE_MAX_SIDE)

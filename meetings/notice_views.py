@@ -26,7 +26,7 @@ RECIPIENTS_PER_PAGE = 50
 
 
 def _max_bytes(county) -> int:
-    return county.settings.photo_max_megabytes * 1024 * 1024
+    return county.settings.document_max_bytes
 
 
 def _is_office(user) -> bool:

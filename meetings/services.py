@@ -4,7 +4,6 @@ answers, attendance, the QR sign-in, minutes, files, decisions and recurring ser
 import datetime
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.signing import BadSignature, SignatureExpired, TimestampSigner
 from django.db import IntegrityError, transaction
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.outbox import send_later
 from dudao import imaging
-from dudao.files import DocumentKind, sniff_document
+from dudao.files import DocumentKind, document_kind
 from meetings.models import (
     LATE_AFTER,
     Attendance,
@@ -310,16 +309,7 @@ def add_file(*, meeting: Meeting, actor, upload, max_bytes: int) -> MeetingFile:
     """Keep a PDF, Word or Excel file as uploaded, recognised by its bytes; an image is decoded
     and re-encoded as a fresh JPEG (no EXIF, no GPS); anything else is refused."""
     imaging.check_size(upload, max_bytes=max_bytes)
-    kind = sniff_document(upload)
-    if kind is None:
-        raise ValidationError(
-            _(
-                "%(name)s is not a PDF, Word (.docx), Excel (.xlsx), JPEG or PNG file. "
-                "Save it in one of these formats and try again."
-            )
-            % {"name": upload.name},
-            code="kind",
-        )
+    kind = document_kind(upload)
     content = upload
     if kind in (DocumentKind.JPEG, DocumentKind.PNG):
         image = imaging.decode(upload, max_side=IMAGE_MAX_SIDE)

@@ -373,7 +373,7 @@ def meeting_detail(request, pk: int):
         context["minutes_form"] = MinutesForm(instance=meeting)
         context["decision_form"] = DecisionForm(county=meeting.county)
     if can_change and not meeting.is_cancelled:
-        context["file_form"] = MeetingFileForm()
+        context["file_form"] = MeetingFileForm(max_bytes=meeting.county.settings.document_max_bytes)
     return render(request, "meetings/meeting_detail.html", context)
 
 
@@ -454,7 +454,8 @@ def meeting_minutes(request, pk: int):
 @require_POST
 def meeting_file_upload(request, pk: int):
     meeting = _changeable(request, pk)
-    form = MeetingFileForm(request.POST, request.FILES)
+    max_bytes = meeting.county.settings.document_max_bytes
+    form = MeetingFileForm(request.POST, request.FILES, max_bytes=max_bytes)
     if not form.is_valid():
         messages.error(request, _("Choose a file to upload."))
     else:
@@ -463,7 +464,7 @@ def meeting_file_upload(request, pk: int):
                 meeting=meeting,
                 actor=request.user,
                 upload=form.cleaned_data["file"],
-                max_bytes=meeting.county.settings.photo_max_megabytes * 1024 * 1024,
+                max_bytes=max_bytes,
             )
         except ValidationError as invalid:
             messages.error(request, " ".join(invalid.messages))

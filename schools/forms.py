@@ -337,8 +337,10 @@ class CountySettingsForm(forms.ModelForm):
         "public_holidays",
         "make_up_workdays",
     ]
-    # When the worker's sweep reminds (meetings.reminders).
-    REMINDER_FIELDS = [
+    # Meetings and notices: their files' size limit, and when the worker's sweep reminds
+    # (meetings.reminders).
+    MEETING_FIELDS = [
+        "document_max_megabytes",
         "meeting_first_reminder_days",
         "meeting_second_reminder_days",
         "minutes_reminder_days",
@@ -389,7 +391,7 @@ class CountySettingsForm(forms.ModelForm):
         grouped = {
             *self.REGISTRY_FIELDS,
             *self.PUBLIC_FIELDS,
-            *self.REMINDER_FIELDS,
+            *self.MEETING_FIELDS,
             *self.REPORT_FIELDS,
         }
         others = [name for name in self.fields if name not in grouped]
@@ -397,7 +399,7 @@ class CountySettingsForm(forms.ModelForm):
         self.helper.layout = Layout(
             Fieldset(_("Inspectors and coverage"), self._columns(self.REGISTRY_FIELDS)),
             Fieldset(_("Visits and rectifications"), self._columns(others)),
-            Fieldset(_("Meetings, notices and reminders"), self._columns(self.REMINDER_FIELDS)),
+            Fieldset(_("Meetings, notices and reminders"), self._columns(self.MEETING_FIELDS)),
             Fieldset(_("Public supervision"), self._columns(self.PUBLIC_FIELDS)),
             Fieldset(_("Terms and the inspectors' assessment"), self._columns(self.REPORT_FIELDS)),
         )

@@ -303,6 +303,13 @@ class CountySettings(models.Model):
         default=90,
         validators=[MinValueValidator(1), MaxValueValidator(730)],
     )
+    # Meetings and work notices: the files they circulate (PDF, Word, Excel, images)
+    document_max_megabytes = models.PositiveSmallIntegerField(
+        _("meeting and notice file limit (MB)"),
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Per file, for meeting files, notice attachments and the files sent back."),
+    )
     # Meetings, work notices and the monthly duty: when the worker's sweep reminds
     meeting_first_reminder_days = models.PositiveSmallIntegerField(
         _("first meeting reminder (days before)"),
@@ -470,6 +477,11 @@ class CountySettings(models.Model):
     def term_warning_date(self, today: datetime.date) -> datetime.date:
         """Inspectors whose term ends on or before this day are warned about."""
         return today + datetime.timedelta(days=self.term_warning_days)
+
+    @property
+    def document_max_bytes(self) -> int:
+        """The size limit of each meeting or notice file, in bytes."""
+        return self.document_max_megabytes * 1024 * 1024
 
 
 class TownshipKind(models.TextChoices):

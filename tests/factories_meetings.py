@@ -81,6 +81,44 @@ def office_upload(kind: str, name: str | None = None) -> SimpleUploadedFile:
     return SimpleUploadedFile(name or f"表格.{kind}", buffer.getvalue(), "application/zip")
 
 
+# The parts that make a Word or Excel package macro-enabled (.docm, .xlsm).
+MACRO_PARTS = {
+    "docm": (
+        "word/document.xml",
+        "application/vnd.ms-word.document.macroEnabled.main+xml",
+        "word/vbaProject.bin",
+    ),
+    "xlsm": (
+        "xl/workbook.xml",
+        "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+        "xl/vbaProject.bin",
+    ),
+}
+
+
+def macro_upload(
+    kind: str, name: str | None = None, *, content_type: bool = True, vba_project: bool = True
+) -> SimpleUploadedFile:
+    """A .docm or .xlsm package as Office writes it: the macro-enabled main content type and
+    the VBA project part (each can be left out, as a hand-made file might)."""
+    main, main_type, vba = MACRO_PARTS[kind]
+    if not content_type:
+        main_type = "application/vnd.openxmlformats-officedocument.main+xml"
+    types = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/{main}" ContentType="{main_type}"/></Types>'
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("[Content_Types].xml", types)
+        package.writestr(main, "<x/>")
+        if vba_project:
+            package.writestr(vba, b"\xd0\xcf\x11\xe0 VBA project")
+    return SimpleUploadedFile(name or f"表格.{kind}", buffer.getvalue(), "application/zip")
+
+
 # Objects the URL-by-role matrix probes: meetings the persona inspector and principal are
 # invited to; the committee member is not (an inspectors' meeting).
 

@@ -71,7 +71,7 @@ def test_a_file_that_is_not_what_it_claims_is_refused_and_nothing_is_sent(client
 
 def test_a_file_over_the_county_limit_is_refused(client, personas):
     settings = personas.county.settings
-    settings.photo_max_megabytes = 1
+    settings.document_max_megabytes = 1
     settings.save()
     client.force_login(personas.office)
     big = SimpleUploadedFile("大.pdf", PDF_BYTES + b"0" * (1024 * 1024))

@@ -267,7 +267,7 @@ def test_images_are_cleaned_and_other_files_refused(office, personas):
 def test_an_over_limit_file_is_refused(office, personas):
     meeting = make_meeting(personas)
     settings = personas.county.settings
-    settings.photo_max_megabytes = 1
+    settings.document_max_megabytes = 1
     settings.save()
     big = SimpleUploadedFile("大.pdf", b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 1), "application/pdf")
     response = office.post(
