@@ -136,7 +136,7 @@ def compile_report(report: MonthlyReport) -> None:
 def queue_export(*, kind: str, query: str, rows: int, filename: str, user) -> ExportJob:
     with transaction.atomic():
         job = ExportJob.objects.create(
-            kind=kind, query=query[:2000], rows=rows, filename=filename, requested_by=user
+            kind=kind, query=query, rows=rows, filename=filename, requested_by=user
         )
         from reports.tasks import run_export
 
