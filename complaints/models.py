@@ -157,10 +157,18 @@ class Submission(models.Model):
     form_token = models.CharField(
         _("form token"),
         max_length=40,
-        unique=True,
         null=True,
         blank=True,
         help_text=_("Sent with the public form, so sending it twice stores it once."),
+    )
+    content_sha256 = models.CharField(
+        _("content fingerprint"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "What was sent (category, matter, text, contacts, photo), hashed: the same form sent "
+            "again with the same content is the same submission."
+        ),
     )
     state = models.CharField(
         _("state"), max_length=16, choices=SubmissionState.choices, default=SubmissionState.NEW
@@ -230,6 +238,13 @@ class Submission(models.Model):
         verbose_name_plural = _("public submissions")
         ordering = ["-received_at", "-pk"]
         constraints = [
+            # A form sent twice stores once; the same form re-used (Back, then a new complaint)
+            # with other content or for another school is a new submission.
+            models.UniqueConstraint(
+                fields=["form_token", "school", "content_sha256"],
+                condition=models.Q(form_token__isnull=False),
+                name="submission_unique_resend",
+            ),
             models.CheckConstraint(
                 name="submission_answered_has_time",
                 condition=models.Q(state__in=["new", "verifying"])

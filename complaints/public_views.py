@@ -23,7 +23,7 @@ from complaints.forms import PublicSubmissionForm, SchoolSearchForm, TrackForm
 from complaints.models import Announcement, Channel
 from dudao.client_ip import client_ip
 from dudao.imaging import decode, jpeg_bytes
-from dudao.ratelimit import allow
+from dudao.ratelimit import allow, client_key
 from inspectors.models import Assignment, Inspector, InspectorStatus, Plaque
 from inspectors.plaques import current_assignments, plaque_content, readable_phone
 from schools.models import County, School, Zone
@@ -41,7 +41,8 @@ def public_page(view):
     Without a Referer a browser sends ``Origin: null`` with the page's own forms, which Django's
     CSRF check refuses; these views act for nobody (no session, no login is read), so there is
     no one a forged request could act as, and they are exempt. Abuse is met by the rate limits
-    and the honeypot instead.
+    and the honeypot instead, and a POST the browser marks as sent from another site's page
+    (``is_cross_site``) is refused before it counts against anyone's limit.
     """
 
     @csrf_exempt
@@ -67,18 +68,27 @@ def _plaque(slug: str) -> Plaque:
 @public_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def school_page(request, slug: str):
-    """The school, its inspectors as on the plaque, the supervision matters, and the form."""
+    """The school, its inspectors as on the plaque, the supervision matters, and the form.
+
+    The page is never stored: going Back to it fetches a fresh form token, and a form token
+    re-sent anyway stores a new submission unless the content is the same (``receive``).
+    """
     plaque = _plaque(slug)
     school = plaque.school
     files = request.FILES or None
-    status = 200
-    if request.method == "POST" and not _may_try(request, school):
-        # Too many attempts, valid or not: no photo is even decoded; the text comes back.
-        files, status = None, 429
+    status, turned_away = 200, ""
+    if request.method == "POST":
+        if is_cross_site(request):
+            status, turned_away = 403, CROSS_SITE
+        elif not _may_try(request, school):
+            status, turned_away = 429, TOO_MANY_ATTEMPTS
+    if turned_away:
+        # Refused before anything is read: no photo is even decoded; the text comes back.
+        files = None
     form = PublicSubmissionForm(request.POST or None, files, school=school)
-    if status == 429:
+    if turned_away:
         form.is_valid()
-        form.add_error(None, TOO_MANY_ATTEMPTS)
+        form.add_error(None, turned_away)
     elif request.method == "POST" and form.is_valid():
         refusal, status = _refusal(request, form, school)
         if refusal:
@@ -112,7 +122,7 @@ def school_page(request, slug: str):
         matters=school.county.supervision_matters.filter(is_active=True),
         plaque=plaque,
     )
-    return render(
+    response = render(
         request,
         "complaints/public/school.html",
         {
@@ -124,6 +134,22 @@ def school_page(request, slug: str):
         },
         status=400 if status == 200 and form.is_bound and form.errors else status,
     )
+    # Each visitor's own form token: kept by no cache, fetched afresh when going Back.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+CROSS_SITE = gettext_lazy(
+    "This form was sent from another website, so it was not accepted. What you typed is kept "
+    "below: check it and send it from this page."
+)
+
+
+def is_cross_site(request) -> bool:
+    """A POST that another site's page made the visitor's browser send: browsers say so in
+    ``Sec-Fetch-Site``. The page's own form (same-origin), the county's other sites
+    (same-site), a bookmark (none) and old browsers that send no such header pass."""
+    return request.headers.get("Sec-Fetch-Site", "").strip().lower() == "cross-site"
 
 
 TOO_MANY_ATTEMPTS = gettext_lazy(
@@ -136,7 +162,7 @@ def _may_try(request, school) -> bool:
     """Every POST counts here, refused ones too, at a multiple of the county's limit of stored
     submissions: a bot sending forms that fail cannot make the server decode photos forever."""
     limit = max(20, 4 * school.county.settings.public_submissions_per_ip_hour)
-    return allow("complaint-attempt-ip", client_ip(request), limit=limit, window=HOUR)
+    return allow("complaint-attempt-ip", client_key(client_ip(request)), limit=limit, window=HOUR)
 
 
 def _refusal(request, form, school) -> tuple[str, int]:
@@ -149,7 +175,7 @@ def _refusal(request, form, school) -> tuple[str, int]:
     county_settings = school.county.settings
     if not allow(
         "complaint-ip",
-        client_ip(request),
+        client_key(client_ip(request)),
         limit=county_settings.public_submissions_per_ip_hour,
         window=HOUR,
     ):
@@ -211,10 +237,20 @@ def track(request, code: str):
     form = TrackForm(request.POST or None)
     found = None
     allowed = True
+    if request.method == "POST" and is_cross_site(request):
+        # Not counted either: another site must not use up a visitor's look-ups.
+        form.is_valid()
+        form.add_error(None, CROSS_SITE_LOOKUP)
+        return render(
+            request,
+            "complaints/public/track.html",
+            {"county": county, "form": form, "status": None},
+            status=403,
+        )
     if request.method == "POST":
         allowed = allow(
             "track-ip",
-            client_ip(request),
+            client_key(client_ip(request)),
             limit=county.settings.tracking_lookups_per_ip_hour,
             window=HOUR,
         )
@@ -240,6 +276,12 @@ def track(request, code: str):
         {"county": county, "form": form, "status": found},
         status=200 if request.method != "POST" or allowed else 429,
     )
+
+
+CROSS_SITE_LOOKUP = gettext_lazy(
+    "This look-up was sent from another website, so it was not made. Type your tracking code "
+    "on this page."
+)
 
 
 @public_page

@@ -3,6 +3,7 @@ office), turning one into a rectification item, reassigning, the record of who s
 and what the complainant reads with their tracking code."""
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -55,13 +56,23 @@ def receive(
 ) -> tuple[Submission, bool]:
     """Store a submission, route it and tell its handler; returns it and whether it is new.
 
-    A form sent twice (the same ``form_token``) is stored once: the second call returns the
-    first submission. ``photo`` is a processed photo (``visits.imaging.ProcessedPhoto``).
+    A form sent twice (the same ``form_token``, school and content) is stored once: the second
+    call returns the first submission. The same token with other content or for another school
+    (the cached form re-sent after going Back) is a new submission with its own code.
+    ``photo`` is a processed photo (``ProcessedPhoto``).
     """
-    if form_token:
-        earlier = Submission.objects.filter(form_token=form_token).first()
-        if earlier is not None:
-            return earlier, False
+    digest = content_digest(
+        category=category,
+        matter=matter,
+        text=text,
+        name=name,
+        phone=phone,
+        relation=relation,
+        photo=photo,
+    )
+    resent = Submission.objects.filter(form_token=form_token, school=school, content_sha256=digest)
+    if form_token and (earlier := resent.first()):
+        return earlier, False
     county_settings = school.county.settings
     received_at = received_at or timezone.now()
     submission = Submission(
@@ -74,6 +85,7 @@ def receive(
         phone=phone,
         relation=relation,
         form_token=form_token or None,
+        content_sha256=digest,
         assigned_inspector=handler_of(school),
         received_at=received_at,
         due_on=county_settings.add_working_days(
@@ -100,10 +112,23 @@ def receive(
             send_later(notify_submission, submission.pk)
     except IntegrityError:
         # The same form arrived twice at once; the other request stored it.
-        if form_token and (earlier := Submission.objects.filter(form_token=form_token).first()):
+        if form_token and (earlier := resent.first()):
             return earlier, False
         raise
     return submission, True
+
+
+def content_digest(*, category, matter, text, name, phone, relation, photo) -> str:
+    """A fingerprint of what was sent, to tell a form sent twice from a new one."""
+    digest = hashlib.sha256()
+    for part in (category, getattr(matter, "pk", matter) or "", text, name, phone, relation):
+        digest.update(str(part).encode())
+        digest.update(b"\0")
+    if photo is not None:
+        photo.image.seek(0)
+        digest.update(photo.image.read())
+        photo.image.seek(0)
+    return digest.hexdigest()
 
 
 def _unused_code() -> str:

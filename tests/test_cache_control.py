@@ -16,6 +16,8 @@ OWN_CACHING = {
     "visits:service_worker",
     "visits:photo_file",
     "inspectors:inspector_photo",
+    "inspectors:posting_photo",
+    "public:thumbnail",  # an inspector's public plaque portrait, the same for everyone
     "rectifications:evidence",
     "rectifications:evidence_thumbnail",
 }

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from accounts.models import Notification
 from complaints import tracking
 from complaints.models import Announcement, Submission
 from dudao.cache import FailOpenRedisCache
+from dudao.ratelimit import client_key
 from inspectors.models import Assignment
 from tests import factories
 from tests.factories_complaints import submission
@@ -124,6 +126,136 @@ def test_sending_the_same_form_twice_stores_it_once(client, plaque):
     assert Submission.objects.count() == 1
     code = Submission.objects.get().grouped_code
     assert code in first.content.decode() and code in again.content.decode()
+
+
+def test_the_form_page_is_never_stored_so_going_back_fetches_a_fresh_token(client, plaque):
+    first, second = client.get(school_url(plaque)), client.get(school_url(plaque))
+    assert first["Cache-Control"] == "private, no-store"
+    tokens = {
+        re.search(r'name="form_token" value="([^"]+)"', page.content.decode()).group(1)
+        for page in (first, second)
+    }
+    assert len(tokens) == 2
+
+
+def test_a_replayed_form_token_with_new_content_stores_a_new_submission(client, personas, plaque):
+    """Back to the cached form, a new complaint: the old token must not swallow it."""
+    data = form_data(client, plaque)
+    first = client.post(school_url(plaque), data)
+    first_code = Submission.objects.get().grouped_code
+    assert first_code in first.content.decode()
+
+    other_text = client.post(school_url(plaque), dict(data, text="另一件事：校车司机超速。"))
+    other_category = client.post(school_url(plaque), dict(data, category="suggestion"))
+    other_school = client.post(school_url(plaque_of(personas.school_a)), data)
+    assert Submission.objects.count() == 4
+    codes = set(Submission.objects.values_list("tracking_code", flat=True))
+    assert len(codes) == 4
+    for response, school in (
+        (other_text, personas.school_b),
+        (other_category, personas.school_b),
+        (other_school, personas.school_a),
+    ):
+        shown = re.search(r"data-code>([^<]+)<", response.content.decode()).group(1)
+        assert shown != first_code
+        assert Submission.objects.get(tracking_code=shown.replace("-", "")).school == school
+    assert Submission.objects.filter(text="另一件事：校车司机超速。").count() == 1
+    # The identical one sent again is still the first.
+    assert first_code in client.post(school_url(plaque), data).content.decode()
+    assert Submission.objects.count() == 4
+
+
+def test_the_same_token_and_content_arriving_at_once_is_stored_once(personas):
+    """The unique (token, school, content) row decides when two requests race."""
+    from complaints import services
+
+    sent = {
+        "school": personas.school_b,
+        "channel": "online",
+        "category": "complaint",
+        "text": "同时到达的两次提交。",
+        "form_token": "t" * 32,
+    }
+    first, new = services.receive(**sent)
+    assert new
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Submission.objects.create(
+            school=personas.school_b,
+            channel="online",
+            category="complaint",
+            text="同时到达的两次提交。",
+            form_token=first.form_token,
+            content_sha256=first.content_sha256,
+            tracking_code="ABCDEFGHJKLM",
+            due_on=first.due_on,
+        )
+    again, new = services.receive(**sent)
+    assert (again, new) == (first, False)
+
+
+# Pages of other sites ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fetch_site", ["same-origin", "same-site", "none", None])
+def test_the_schools_own_form_and_old_browsers_are_accepted(client, plaque, fetch_site):
+    headers = {"HTTP_SEC_FETCH_SITE": fetch_site} if fetch_site else {}
+    response = client.post(school_url(plaque), form_data(client, plaque), **headers)
+    assert response.status_code == 200
+    assert Submission.objects.count() == 1
+
+
+def test_a_post_from_another_sites_page_is_refused_keeping_the_text_and_counts_nothing(
+    client, personas, plaque
+):
+    _limit(personas.county, public_submissions_per_school_day=1, public_submissions_per_ip_hour=1)
+    for _attempt in range(25):  # more than the 20 attempts an IP has in an hour
+        data = form_data(client, plaque, text="恶意网页代发的内容。")
+        refused = client.post(school_url(plaque), data, HTTP_SEC_FETCH_SITE="cross-site")
+        assert refused.status_code == 403
+    page = refused.content.decode()
+    assert "其他网站" in page and "恶意网页代发的内容。" in page
+    assert not Submission.objects.exists()
+    # Neither the school's daily cap nor the visitor's own limits were used up.
+    real = form_data(client, plaque, text="家长本人的投诉：食堂不卫生。")
+    accepted = client.post(school_url(plaque), real, HTTP_SEC_FETCH_SITE="same-origin")
+    assert accepted.status_code == 200
+    assert Submission.objects.get().text == "家长本人的投诉：食堂不卫生。"
+
+
+def test_a_lookup_from_another_sites_page_is_refused_and_not_counted(client, personas):
+    _limit(personas.county, tracking_lookups_per_ip_hour=1)
+    case = submission(personas.school_b)
+    refused = track(client, personas.county, case.tracking_code, HTTP_SEC_FETCH_SITE="cross-site")
+    assert refused.status_code == 403
+    page = refused.content.decode()
+    assert "其他网站" in page and "等待督学核实" not in page
+    found = track(client, personas.county, case.tracking_code, HTTP_SEC_FETCH_SITE="same-origin")
+    assert found.status_code == 200 and "等待督学核实" in found.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        ("2001:db8:1:2::1", "2001:db8:1:2:ffff:ffff:ffff:fffe", True),  # one /64
+        ("2001:db8:1:2::1", "2001:db8:1:3::1", False),  # the next /64
+        ("203.0.113.5", "::ffff:203.0.113.5", True),  # IPv4 seen through IPv6
+        ("203.0.113.5", "203.0.113.6", False),
+    ],
+)
+def test_ipv6_clients_are_counted_per_64(first, second, same):
+    assert (client_key(first) == client_key(second)) is same
+
+
+def test_the_rate_limit_counts_an_ipv6_clients_whole_64(client, personas, plaque, settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    _limit(personas.county, public_submissions_per_ip_hour=1)
+    send = lambda ip, text: client.post(  # noqa: E731
+        school_url(plaque), form_data(client, plaque, text=text), HTTP_X_FORWARDED_FOR=ip
+    )
+    assert send("2001:db8:1:2::10", "家长甲反映：操场器材损坏。").status_code == 200
+    assert send("2001:db8:1:2::abcd:20", "家长甲换个地址：操场器材损坏。").status_code == 429
+    assert send("2001:db8:1:3::10", "另一户家长：操场器材损坏。").status_code == 200
+    assert Submission.objects.count() == 2
 
 
 def test_the_honeypot_refuses_and_keeps_the_text(client, plaque):
