@@ -3,7 +3,13 @@ recorded); announcements may be edited."""
 
 from django.contrib import admin
 
-from complaints.models import Announcement, PersonalDataView, Submission, SubmissionEvent
+from complaints.models import (
+    Announcement,
+    OverdueReminder,
+    PersonalDataView,
+    Submission,
+    SubmissionEvent,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -21,6 +27,19 @@ class EventInline(admin.TabularInline):
     model = SubmissionEvent
     extra = 0
     fields = ("at", "action", "actor", "inspector", "department", "comment")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class OverdueReminderInline(admin.TabularInline):
+    model = OverdueReminder
+    extra = 0
+    fields = ("claimed_at", "inspector", "due_on")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -52,7 +71,7 @@ class SubmissionAdmin(ReadOnlyAdmin):
         "rectification_item",
         "department",
     )
-    inlines = [EventInline]
+    inlines = [EventInline, OverdueReminderInline]
 
 
 @admin.register(PersonalDataView)

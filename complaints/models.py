@@ -229,7 +229,6 @@ class Submission(models.Model):
         null=True,
         blank=True,
     )
-    overdue_reminded_at = models.DateTimeField(_("overdue reminder sent at"), null=True, blank=True)
 
     objects = SubmissionQuerySet.as_manager()
 
@@ -448,6 +447,61 @@ class SubmissionEvent(models.Model):
 
     def __str__(self):
         return f"{self.submission_id}: {self.action}"
+
+
+class OverdueReminder(models.Model):
+    """The claim that an overdue case's handler was reminded of it, once per case, inspector and
+    due day (``tasks.remind_overdue_submissions``).
+
+    The row is inserted in the transaction that queues the delivery in the outbox: a crash before
+    the commit leaves neither (the next run claims it again), one after it leaves the delivery
+    queued (the outbox runs it again, the notifications' keys keep it once). A case reassigned
+    after its reminder is reminded to the new inspector.
+    """
+
+    submission = models.ForeignKey(
+        Submission,
+        verbose_name=_("submission"),
+        related_name="overdue_reminders",
+        on_delete=models.CASCADE,
+    )
+    inspector = models.ForeignKey(
+        "inspectors.Inspector",
+        verbose_name=_("reminded inspector"),
+        related_name="overdue_reminders",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("Empty: the case had no inspector, the office was reminded."),
+    )
+    due_on = models.DateField(_("answer due on"))
+    claimed_at = models.DateTimeField(_("claimed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("overdue reminder")
+        verbose_name_plural = _("overdue reminders")
+        ordering = ["claimed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "inspector", "due_on"],
+                condition=models.Q(inspector__isnull=False),
+                name="overdue_reminder_once",
+            ),
+            models.UniqueConstraint(
+                fields=["submission", "due_on"],
+                condition=models.Q(inspector__isnull=True),
+                name="overdue_reminder_once_office",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.submission_id} · {self.inspector_id or '-'} · {self.due_on}"
+
+    @property
+    def dedupe_key(self) -> str:
+        """The key of the notifications it becomes: one per case, inspector and due day."""
+        handler = self.inspector_id or "office"
+        return f"complaint-overdue:{self.submission_id}:{handler}:{self.due_on}"
 
 
 class PersonalDataPurpose(models.TextChoices):

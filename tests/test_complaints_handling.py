@@ -14,6 +14,7 @@ from accounts.models import Notification, Role
 from complaints.models import (
     Channel,
     HandlingError,
+    OverdueReminder,
     PersonalDataView,
     Submission,
     SubmissionAction,
@@ -209,16 +210,31 @@ def test_only_the_office_reassigns_and_hands_over(
     assert case.state == SubmissionState.TRANSFERRED and case.department == police
 
 
-def test_overdue_ones_are_reminded_exactly_once_and_listed_for_the_office(client, personas, case):
+def _overdue(case):
     Submission.objects.filter(pk=case.pk).update(
         due_on=timezone.localdate() - datetime.timedelta(1)
     )
+    case.refresh_from_db()
+    return case
+
+
+def _overdue_notes(case):
+    return Notification.objects.filter(dedupe_key__startswith=f"complaint-overdue:{case.pk}:")
+
+
+def test_overdue_ones_are_reminded_exactly_once_and_listed_for_the_office(
+    client, personas, case, django_capture_on_commit_callbacks
+):
+    _overdue(case)
     on_time = submission(personas.school_b)
-    assert remind_overdue_submissions() == 2  # the inspector and the office
-    assert remind_overdue_submissions() == 0
-    assert remind_overdue_submissions.apply().get() == 0
-    notes = Notification.objects.filter(dedupe_key=f"complaint-overdue:{case.pk}")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_overdue_submissions() == 1
+        assert remind_overdue_submissions() == 0
+        assert remind_overdue_submissions.apply().get() == 0
+    key = f"complaint-overdue:{case.pk}:{personas.inspector.pk}:{case.due_on}"
+    notes = _overdue_notes(case)
     assert sorted(notes.values_list("user__username", flat=True)) == ["inspector", "office"]
+    assert set(notes.values_list("dedupe_key", flat=True)) == {key}
     assert case.events.filter(action=SubmissionAction.REMINDED).count() == 1
     assert not on_time.events.filter(action=SubmissionAction.REMINDED).exists()
     client.force_login(personas.office)
@@ -226,6 +242,70 @@ def test_overdue_ones_are_reminded_exactly_once_and_listed_for_the_office(client
     assert reverse("complaints:detail", args=[case.pk]) in page
     assert reverse("complaints:detail", args=[on_time.pk]) not in page
     assert "其中 1 件已逾期" in page
+
+
+def test_a_crash_after_the_claim_delivers_the_reminder_once_later(personas, case):
+    """The worker dies after the claim committed, before anything was sent: the outbox row
+    written with the claim runs the delivery later, and running it again sends nothing more."""
+    from accounts.models import PendingTask
+    from accounts.tasks import run_pending
+    from complaints.tasks import deliver_overdue_reminder
+
+    _overdue(case)
+    assert remind_overdue_submissions() == 1  # its on-commit hand-over to the broker never ran
+    assert not _overdue_notes(case).exists()
+    assert remind_overdue_submissions() == 0  # claimed: the next daily run does not claim again
+    (pending,) = PendingTask.objects.filter(task_name=deliver_overdue_reminder.name)
+    (reminder,) = OverdueReminder.objects.filter(submission=case)
+    assert pending.args == [reminder.pk] and pending.done_at is None
+    assert run_pending(pending.pk)  # what the worker's sweep does
+    assert _overdue_notes(case).count() == 2
+    assert deliver_overdue_reminder(reminder.pk) == 0  # a second run: the keys keep it once
+    assert _overdue_notes(case).count() == 2
+
+
+def test_a_crash_before_the_claim_commits_leaves_it_for_the_next_run(
+    personas, case, monkeypatch, django_capture_on_commit_callbacks
+):
+    _overdue(case)
+
+    def broken(*args):
+        raise RuntimeError("the worker died")
+
+    monkeypatch.setattr("complaints.tasks.send_later", broken)
+    with pytest.raises(RuntimeError):
+        remind_overdue_submissions()
+    assert not OverdueReminder.objects.exists()
+    assert not case.events.filter(action=SubmissionAction.REMINDED).exists()
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_overdue_submissions() == 1
+    assert _overdue_notes(case).count() == 2
+
+
+def test_a_case_reassigned_after_its_reminder_reminds_the_new_inspector(
+    personas, case, colleague, django_capture_on_commit_callbacks
+):
+    _overdue(case)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_overdue_submissions() == 1
+        case.reassign(personas.office, inspector=colleague.inspector, reason="原督学出差")
+        assert remind_overdue_submissions() == 1
+        assert remind_overdue_submissions() == 0
+    reminded = {
+        user: set(keys)
+        for user in ("inspector", "colleague", "office")
+        if (
+            keys := _overdue_notes(case)
+            .filter(user__username=user)
+            .values_list("dedupe_key", flat=True)
+        )
+    }
+    assert len(reminded["inspector"]) == 1 and len(reminded["colleague"]) == 1
+    assert reminded["office"] == reminded["inspector"] | reminded["colleague"]
+    assert list(
+        OverdueReminder.objects.filter(submission=case).values_list("inspector", flat=True)
+    ) == [personas.inspector.pk, colleague.inspector.pk]
 
 
 def test_the_deadline_counts_working_days_with_holidays_and_make_up_days(personas):
