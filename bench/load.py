@@ -179,6 +179,7 @@ def pages_and_fixtures(args, workdir: Path) -> tuple[dict, list[Page], dict]:
         "small_office": province.SMALL_OFFICE,
         "inspector": province.BENCH_INSPECTOR,
         "principal": province.BENCH_PRINCIPAL,
+        "province": province.PROVINCE_USER,
     }
     users = {role: User.objects.get(username=name) for role, name in logins.items()}
     office = users["office"]
@@ -230,6 +231,15 @@ def pages_and_fixtures(args, workdir: Path) -> tuple[dict, list[Page], dict]:
         Page("principal home", "principal", "/"),
         Page("principal: feedback", "principal", "/visits/feedback/"),
         Page("principal: our items", "principal", "/rectifications/ours/"),
+        Page("plaques", "office", "/inspectors/plaques/", compare_small=True),
+        Page("meetings", "office", "/meetings/", compare_small=True),
+        Page("work notices", "office", "/meetings/notices/", compare_small=True),
+        Page("public submissions", "office", "/complaints/", compare_small=True),
+        Page("report dashboard", "office", "/reports/", compare_small=True),
+        Page("province home", "province", "/"),
+        Page("province: region dashboard", "province", "/reports/region/"),
+        Page("province: visits", "province", "/visits/"),
+        Page("province: rectification board", "province", "/rectifications/"),
         # What a parent's phone opens from the QR code on the school gate, without a login.
         Page("public: a school's page", "", plaque.public_path),
         Page(
@@ -605,6 +615,7 @@ def main() -> int:
     setup_django(env)
     from django.core.management import call_command
 
+    call_command("migrate", verbosity=0)  # the tree may have moved on since the generator ran
     call_command("collectstatic", interactive=False, verbosity=0)
     logins, pages, state = pages_and_fixtures(args, workdir)
     if args.only:

@@ -188,11 +188,27 @@ class PlaqueFlags:
         return self.is_posted and not self.is_current
 
 
-def flags(schools, *, county) -> list[PlaqueFlags]:
-    """``statuses`` reduced to its yes/no answers, for counting a whole county (a thousand
-    schools): plain values instead of model rows, the latest posting only, the labels and the
+def flags(schools, *, county=None) -> list[PlaqueFlags]:
+    """``statuses`` reduced to its yes/no answers, for counting a county of a thousand schools
+    or a province of thirty thousand (``county`` None: each school's own) in a fixed few
+    queries: plain values instead of model rows, the latest posting only, the labels and the
     duties translated once. ``schools`` keep their order."""
-    rows = list(schools.values_list("pk", "name", "plaque__number", "plaque__slug"))
+    from schools.models import County, SupervisionMatter
+
+    rows = list(
+        schools.values_list("pk", "county_id", "name", "plaque__number", "plaque__public_url")
+    )
+    if county is not None:
+        counties = {county.pk: county}
+    else:
+        counties = County.objects.in_bulk({row[1] for row in rows})
+    matters = {pk: [] for pk in counties}
+    for county_id, name in (
+        SupervisionMatter.objects.filter(county_id__in=list(counties), is_active=True)
+        .order_by("county_id", "number")
+        .values_list("county_id", "name")
+    ):
+        matters[county_id].append(SimpleNamespace(name=name))
     latest = {}
     for plaque_school, photo, snapshot in (
         PlaquePosting.objects.filter(plaque__school__in=schools.values("pk"))
@@ -213,16 +229,16 @@ def flags(schools, *, county) -> list[PlaqueFlags]:
     ):
         teams.setdefault(school_id, []).append(inspector)
     kinds = {value: str(label) for value, label in InspectorKind.choices}
-    matters = list(county.supervision_matters.filter(is_active=True).order_by("number"))
     duties = [str(duty) for duty in DUTIES]
     found = []
-    for pk, name, number, slug in rows:
+    for pk, county_id, name, number, url in rows:
         team = teams.get(pk, [])
         posting = latest.get(pk)
         current = False
         if posting is not None:
+            school_county = counties[county_id]
             content = plaque_content(
-                SimpleNamespace(name=name, county=county),
+                SimpleNamespace(name=name, county=school_county),
                 assignments=[
                     SimpleNamespace(
                         inspector_id=inspector_id,
@@ -237,10 +253,8 @@ def flags(schools, *, county) -> list[PlaqueFlags]:
                     )
                     for inspector_id, is_lead, person, post, kind, phone, photo in team
                 ],
-                matters=matters,
-                plaque=SimpleNamespace(
-                    number=number, public_url=county.public_root + Plaque.path_of(slug)
-                )
+                matters=matters[county_id],
+                plaque=SimpleNamespace(number=number, public_url=url)
                 if number is not None
                 else None,
                 duties=duties,

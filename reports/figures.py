@@ -419,7 +419,9 @@ def _schools(cells: Cells, scope: Scope, period: Period, today: datetime.date) -
         )
         for county in counties
     }
+    county_of = {}
     for row in rows:
+        county_of[row["township_id"]] = row["county_id"]
         tally = cells.cell((row["county_id"], row["township_id"]))
         cells.names[row["township_id"]] = row["township__name"]
         tally.open_schools = row["open"]
@@ -427,23 +429,24 @@ def _schools(cells: Cells, scope: Scope, period: Period, today: datetime.date) -
         tally.duty_done = row["done"]
         tally.duty_due = row["open"] * required.get(row["county_id"], 0)
         tally.not_visited = row["not_visited"]
-    for county in counties:
-        for _school_id, township_id in fully_covered(scope, county):
-            cells.cell((county.pk, township_id)).fully_covered += 1
+    for _school_id, township_id in fully_covered(scope):
+        cells.cell((county_of[township_id], township_id)).fully_covered += 1
 
 
-def fully_covered(scope: Scope, county) -> list[tuple[int, int]]:
-    """(school id, township id) of the county's open schools with an active inspector and a
-    current posted plaque. Whether a plaque is current compares what it printed with what today's
-    data would print (``inspectors.plaques.flags``), so this is worked out here, in a fixed few
-    queries per county, not in SQL."""
-    schools = scope.schools().active().filter(county=county)
-    covered = [
-        found.school_id
+def fully_covered(scope: Scope, county=None) -> list[tuple[int, int]]:
+    """(school id, township id) of the open schools (of ``county``, or of every county in the
+    scope) with an active inspector and a current posted plaque. Whether a plaque is current
+    compares what it printed with what today's data would print (``inspectors.plaques.flags``),
+    so this is worked out here, in a fixed few queries for the whole scope, not in SQL."""
+    schools = scope.schools().active()
+    if county is not None:
+        schools = schools.filter(county=county)
+    township_of = dict(schools.order_by().values_list("pk", "township_id"))
+    return [
+        (found.school_id, township_of[found.school_id])
         for found in flags(schools, county=county)
         if found.is_current and found.has_inspector
     ]
-    return list(schools.filter(pk__in=covered).values_list("pk", "township_id"))
 
 
 def _visits(cells: Cells, scope: Scope, period: Period) -> None:

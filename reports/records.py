@@ -51,11 +51,7 @@ def records(figure: Figure, scope: Scope, period: Period, today: datetime.date, 
     """The queryset behind ``figure``: the same records the dashboard counted."""
     if figure.kind == SCHOOLS:
         if figure.key == "full":
-            ids = [
-                school_id
-                for county in scope.counties
-                for school_id, _township in figures.fully_covered(scope, county)
-            ]
+            ids = [school_id for school_id, _township in figures.fully_covered(scope)]
             condition = Q(pk__in=ids)
         else:
             condition = figures.school_filters(period, today)[figure.key]
