@@ -68,6 +68,7 @@ NAV_ITEMS = [
     NavItem(_("Announcements"), "complaints:announcements", OFFICE_AND_COMMITTEE, "public"),
     NavItem(_("Public page settings"), "complaints:public_settings", OFFICE, "public"),
     NavItem(_("Committee"), "meetings:committee", OFFICE_AND_COMMITTEE, "manage"),
+    NavItem(_("County departments"), "schools:department_list", OFFICE_AND_COMMITTEE, "manage"),
     NavItem(_("Accounts"), "accounts:user_list", OFFICE, "manage"),
     NavItem(_("Import"), "schools:import", OFFICE, "manage"),
     NavItem(_("County settings"), "schools:county_settings", OFFICE_AND_COMMITTEE, "manage"),

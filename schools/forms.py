@@ -14,7 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from dudao.layout import LinkButton
 from dudao.pickers import SearchModelChoiceField
 from schools.importing import cells
-from schools.models import County, CountySettings, School, SchoolKind, Township, Zone
+from schools.models import (
+    County,
+    CountySettings,
+    Department,
+    School,
+    SchoolKind,
+    Township,
+    Zone,
+)
 
 
 def normalise_code(value: str) -> str:
@@ -283,6 +291,54 @@ class SchoolForm(CountyFormMixin, forms.ModelForm):
                 self.add_error(
                     "name",
                     _("A school named %(name)s already exists in this county.") % {"name": name},
+                )
+        return cleaned
+
+
+class DepartmentForm(CountyFormMixin, forms.ModelForm):
+    """Add or edit a county department (县直部门) that may own meeting decisions and take
+    complaints handed over."""
+
+    class Meta:
+        model = Department
+        fields = ["name", "contact_name", "contact_phone", "is_active"]
+        labels = {
+            "name": _("Department name"),
+            "is_active": _("In use: offered for new meeting decisions and complaint hand-overs"),
+        }
+        help_texts = {"name": _("e.g. 县财政局, 县公安局, 县卫生健康局.")}
+
+    def __init__(self, *args, user, cancel_url: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.bind_county(user)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            *(["county"] if "county" in self.fields else []),
+            "name",
+            Row(
+                Column("contact_name", css_class="col-md-6"),
+                Column("contact_phone", css_class="col-md-6"),
+            ),
+            "is_active",
+            form_actions(_("Save"), cancel_url),
+        )
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_contact_phone(self):
+        return cleaned_like_the_import(cells.phone, self.cleaned_data["contact_phone"])
+
+    def clean(self):
+        cleaned = super().clean()
+        name = cleaned.get("name")
+        if name and self.county is not None:
+            same = Department.objects.filter(county=self.county, name=name)
+            if same.exclude(pk=self.instance.pk).exists():
+                self.add_error(
+                    "name",
+                    _("A department named %(name)s already exists in this county.")
+                    % {"name": name},
                 )
         return cleaned
 

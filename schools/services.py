@@ -3,11 +3,12 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
+from django.db import transaction
+from django.db.models import Exists, OuterRef, ProtectedError
 
 from inspectors.models import Assignment, Inspector, PlaquePosting
 from inspectors.plaques import flags, statuses
-from schools.models import County, CountySettings, School
+from schools.models import County, CountySettings, Department, School
 
 # The coverage page lists this many rows of each problem; a link shows them all.
 COVERAGE_ROWS = 50
@@ -153,3 +154,23 @@ def coverage_report(
         ),
         plaques=plaque_coverage(schools, county=county, limit=limit),
     )
+
+
+def department_uses(department: Department) -> int:
+    """How many records name the department (meeting decisions, complaints handed to it, …):
+    every model that points at it, found through its relations, so schools imports none."""
+    return sum(
+        relation.related_model._base_manager.filter(**{relation.field.name: department}).count()
+        for relation in Department._meta.related_objects
+    )
+
+
+def delete_unused_department(*, department: Department) -> bool:
+    """Delete the department unless a record names it (then it stays: False). The foreign keys
+    protect it, so a decision recorded a moment ago still keeps it."""
+    try:
+        with transaction.atomic():
+            department.delete()
+    except ProtectedError:
+        return False
+    return True

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from schools import import_views, views
+from schools import department_views, import_views, views
 
 app_name = "schools"
 
@@ -14,4 +14,17 @@ urlpatterns = [
     path("import/", import_views.import_upload, name="import"),
     path("import/template/<str:kind>.xlsx", import_views.import_template, name="import_template"),
     path("import/passwords.xlsx", import_views.import_passwords, name="import_passwords"),
+    path("departments/", department_views.department_list, name="department_list"),
+    path("departments/new/", department_views.department_create, name="department_create"),
+    path("departments/<int:pk>/edit/", department_views.department_edit, name="department_edit"),
+    path(
+        "departments/<int:pk>/active/",
+        department_views.department_set_active,
+        name="department_set_active",
+    ),
+    path(
+        "departments/<int:pk>/delete/",
+        department_views.department_delete,
+        name="department_delete",
+    ),
 ]

@@ -39,6 +39,7 @@ def test_office_bar_groups_the_management_pages(personas):
     ]
     assert [str(link["label"]) for link in manage["children"]] == [
         "督导委员会",
+        "县直部门",
         "账号管理",
         "导入",
         "县区设置",

@@ -122,6 +122,14 @@ CASES: dict[str, Case | None] = {
     "schools:school_edit": Case(OFFICE, kwargs=lambda p: {"pk": p.school_a.pk}),
     "schools:coverage": Case(COUNTY_PAGES),
     "schools:county_settings": Case(COUNTY_PAGES),  # the committee reads, the office edits
+    # schools: the county's departments (the office keeps them, the committee reads them)
+    "schools:department_list": Case(COUNTY_PAGES),
+    "schools:department_create": Case(ANY_OFFICE),
+    "schools:department_edit": Case(OFFICE, kwargs=lambda p: _pk(meet.department(p))),
+    "schools:department_set_active": Case(
+        OFFICE, kwargs=lambda p: _pk(meet.department(p)), method="post", ok_status=302
+    ),
+    "schools:department_delete": Case(OFFICE, kwargs=lambda p: _pk(meet.department(p))),
     # schools: importing from .xlsx (each office into its own county)
     "schools:import": Case(ANY_OFFICE),
     "schools:import_template": Case(ANY_OFFICE, kwargs=lambda p: {"kind": "schools"}),
