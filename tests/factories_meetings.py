@@ -145,10 +145,15 @@ def matrix_file(personas) -> MeetingFile:
 
 
 def matrix_series(personas) -> MeetingSeries:
-    return MeetingSeries.objects.create(
+    """The county's one monthly-meeting rule (a county has one per kind)."""
+    series, _created = MeetingSeries.objects.get_or_create(
         county=personas.county,
-        title="督学月例会",
-        place="县教育局三楼会议室",
-        invitees=RecipientChoice(inspectors=True).as_dict(),
-        created_by=personas.office,
+        kind=MeetingSeries._meta.get_field("kind").default,
+        defaults={
+            "title": "督学月例会",
+            "place": "县教育局三楼会议室",
+            "invitees": RecipientChoice(inspectors=True).as_dict(),
+            "created_by": personas.office,
+        },
     )
+    return series

@@ -300,6 +300,11 @@ def matrix_report(personas):
 
     from reports.models import JobState, MonthlyReport
 
+    existing = MonthlyReport.objects.filter(
+        county=personas.county, period_start=OCTOBER.start, period_end=OCTOBER.end
+    ).first()
+    if existing:  # probed again in the same test (every URL of the table in one go)
+        return existing
     report = MonthlyReport(
         county=personas.county,
         period_start=OCTOBER.start,

@@ -43,16 +43,16 @@ def test_a_valid_filter_still_applies_next_to_a_bad_one(client, personas):
     VisitFactory(school=personas.school_b, **made)
     client.force_login(personas.office)
     response = client.get(
-        reverse("visits:visit_list"), {"school": personas.school_a.pk, "month": "nonsense"}
+        reverse("visits:visit_list"), {"school": personas.school_a.code, "month": "nonsense"}
     )
     assert [visit.pk for visit in response.context["page"].object_list] == [ours.pk]
 
 
 def test_due_schools_follow_the_place_filters(client, personas):
     client.force_login(personas.office)
-    response = client.get(reverse("visits:visit_list"), {"school": personas.school_b.pk})
+    response = client.get(reverse("visits:visit_list"), {"school": personas.school_b.code})
     assert [row.school for row in response.context["due_rows"]] == [personas.school_b]
-    response = client.get(reverse("visits:visit_list"), {"inspector": personas.inspector.pk})
+    response = client.get(reverse("visits:visit_list"), {"inspector": personas.inspector.name})
     assert [row.school for row in response.context["due_rows"]] == [personas.school_b]
 
 
