@@ -9,3 +9,12 @@ class ComplaintsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "complaints"
     verbose_name = _("Public supervision")
+
+    def ready(self):
+        from accounts.home import HomeCard, register
+        from accounts.models import Role
+        from complaints.home import to_answer
+
+        register(
+            HomeCard("complaints/home/to_answer.html", frozenset({Role.INSPECTOR}), to_answer, 70)
+        )

@@ -1,4 +1,4 @@
-"""The home-page card of public supervision (registered in accounts/home.py HOME_CARDS)."""
+"""The home-page card of public supervision (registered in this app's AppConfig.ready)."""
 
 from django.db.models import Count, Q
 from django.utils import timezone

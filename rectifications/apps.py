@@ -12,3 +12,29 @@ class RectificationsConfig(AppConfig):
 
     name = "rectifications"
     verbose_name = _("Rectifications")
+
+    def ready(self):
+        from accounts.home import HomeCard, register
+        from accounts.models import Role
+        from rectifications import home
+
+        register(
+            HomeCard(
+                "rectifications/home/school.html",
+                frozenset({Role.PRINCIPAL}),
+                home.school_card,
+                40,
+            ),
+            HomeCard(
+                "rectifications/home/inspector.html",
+                frozenset({Role.INSPECTOR}),
+                home.item_counts,
+                50,
+            ),
+            HomeCard(
+                "rectifications/home/office.html",
+                frozenset({Role.OFFICE, Role.COMMITTEE}),
+                home.item_counts,
+                60,
+            ),
+        )

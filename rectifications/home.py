@@ -1,4 +1,4 @@
-"""The home-page cards of the rectification loop (registered in accounts/home.py HOME_CARDS)."""
+"""The home-page cards of the rectification loop (registered in this app's AppConfig.ready)."""
 
 from django.db.models import Count, Q
 from django.utils import timezone

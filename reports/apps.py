@@ -7,3 +7,17 @@ class ReportsConfig(AppConfig):
 
     name = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        from accounts.home import HomeCard, register
+        from accounts.models import Role
+        from reports.home import figures_card
+
+        register(
+            HomeCard(
+                "reports/home/figures.html",
+                frozenset({Role.OFFICE, Role.COMMITTEE, Role.REGION}),
+                figures_card,
+                110,
+            )
+        )

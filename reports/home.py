@@ -1,4 +1,4 @@
-"""The home-page card of the reports (registered in accounts/home.py HOME_CARDS)."""
+"""The home-page card of the reports (registered in this app's AppConfig.ready)."""
 
 from reports.models import JobState, MonthlyReport
 

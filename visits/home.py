@@ -1,4 +1,4 @@
-"""The home-page cards of the visits feature (registered in accounts/home.py HOME_CARDS)."""
+"""The home-page cards of the visits feature (registered in this app's AppConfig.ready)."""
 
 from schools.models import School
 from visits.models import Visit
