@@ -35,6 +35,19 @@ def at(day: str, hour: int = 10) -> datetime.datetime:
     )
 
 
+def freeze_clock(monkeypatch, day: datetime.date = TODAY) -> None:
+    """Set the clock to ``day`` 10:00 in 西宁 for the rest of the test, still ticking.
+
+    The fixture's figures (last full month, overdue deadlines, current plaques) are worked out
+    for ``TODAY``; pages and tasks read ``timezone.now()``/``localdate()``, so without this the
+    tests would change their answers as the real calendar moves on. ``localdate`` and
+    ``localtime`` call ``timezone.now`` from the module, so patching it moves them too.
+    """
+    real_now = timezone.now
+    offset = at(day.isoformat()) - real_now()
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + offset)
+
+
 @dataclass
 class October:
     """What the fixture holds, for the tests to look up."""

@@ -4,13 +4,14 @@ import pytest
 
 from reports import duty
 from reports.figures import Scope, by_matter, compute, duty_by_month
-from tests.factories_reports import OCTOBER, TODAY, october
+from tests.factories_reports import OCTOBER, TODAY, freeze_clock, october
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def month(personas):
+def month(personas, monkeypatch):
+    freeze_clock(monkeypatch)  # the figures are worked out for TODAY
     return october(personas)
 
 

@@ -10,7 +10,7 @@ from accounts.tasks import run_pending
 from reports.models import JobState, MonthlyReport
 from tests.celery_broker import broker
 from tests.e2e import login
-from tests.factories_reports import october
+from tests.factories_reports import freeze_clock, october
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,7 +32,10 @@ def _page(browser, width: int, height: int):
     return page
 
 
-def test_the_office_compiles_a_month_and_downloads_it(personas, live_server, browser, tmp_path):
+def test_the_office_compiles_a_month_and_downloads_it(
+    personas, live_server, browser, tmp_path, monkeypatch
+):
+    freeze_clock(monkeypatch)  # October is the last full month on the fixture's day
     october(personas)
     page = _page(browser, 1280, 900)
     login(page, live_server, personas.office.username)

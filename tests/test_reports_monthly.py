@@ -15,7 +15,7 @@ from reports.monthly import build_workbook
 from reports.services import request_monthly_report
 from reports.tasks import compile_last_month
 from tests.celery_broker import DEAD_BROKER, broker
-from tests.factories_reports import OCTOBER, at, october
+from tests.factories_reports import OCTOBER, at, freeze_clock, october
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,8 @@ SHEETS = [
 
 
 @pytest.fixture
-def month(personas):
+def month(personas, monkeypatch):
+    freeze_clock(monkeypatch)  # the figures are worked out for TODAY
     return october(personas)
 
 

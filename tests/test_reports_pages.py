@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from reports.models import AssessmentAdjustment, Commendation, ExportJob, JobState
 from schools.models import County
 from tests import factories
-from tests.factories_reports import october
+from tests.factories_reports import freeze_clock, october
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,8 @@ OCTOBER_QUERY = "?period=month&month=2026-10"
 
 
 @pytest.fixture
-def month(personas):
+def month(personas, monkeypatch):
+    freeze_clock(monkeypatch)  # the figures are worked out for TODAY
     return october(personas)
 
 
