@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+from django.views.decorators.http import require_GET
 
 from accounts.access import OFFICE_AND_COMMITTEE, roles_required
 from accounts.scoping import CHANGE, VIEW
@@ -262,6 +263,7 @@ def _matter_label(row) -> str:
     return row.name if row.matter_id else _("No matter")
 
 
+@require_GET
 @roles_required(OFFICE_AND_COMMITTEE)
 def dashboard(request):
     """The office's and the committee's numbers for a month, term or year, and townships."""
@@ -343,6 +345,7 @@ def _side_by_side(columns) -> dict:
     }
 
 
+@require_GET
 @roles_required(OFFICE_AND_COMMITTEE)
 def region(request):
     """A city's or province's counties side by side (region users and superusers)."""
@@ -394,6 +397,7 @@ def region(request):
     )
 
 
+@require_GET
 @roles_required(OFFICE_AND_COMMITTEE)
 def record_list(request):
     """The records behind one dashboard number, with the dashboard's county, period and
@@ -463,6 +467,7 @@ def duty_list(request):
     )
 
 
+@require_GET
 @login_required
 def my_page(request):
     """The inspector's own page: visits this month and this year against the duty, open items,
@@ -475,6 +480,7 @@ def my_page(request):
     return render(request, "reports/inspector_page.html", inspector_page(user))
 
 
+@require_GET
 @login_required
 def school_page(request):
     """The principal's own page: the school's visits and feedback, open items, deadlines."""
@@ -537,6 +543,7 @@ def monthly_list(request):
     )
 
 
+@require_GET
 @roles_required(OFFICE_AND_COMMITTEE)
 def monthly_detail(request, pk: int):
     """One report: its progress while compiling (the page polls it), then the download."""
@@ -577,12 +584,14 @@ def _job_status(job, download_url: str) -> JsonResponse:
     )
 
 
+@require_GET
 @roles_required(OFFICE_AND_COMMITTEE)
 def monthly_status(request, pk: int):
     report = _report(request, pk)
     return _job_status(report, reverse("reports:monthly_download", args=[report.pk]))
 
 
+@require_GET
 @roles_required(OFFICE_AND_COMMITTEE)
 def monthly_download(request, pk: int):
     """The workbook exactly as issued."""
@@ -598,6 +607,7 @@ def monthly_download(request, pk: int):
 # --- the term and year summary, the school archive ---------------------------------------------
 
 
+@require_GET
 @roles_required(OFFICE_AND_COMMITTEE)
 def summary(request):
     """督导工作总结: a printable summary of a term or a year (or a month) with the dashboard's
@@ -657,6 +667,7 @@ def summary(request):
     )
 
 
+@require_GET
 @login_required
 def archive(request, pk: int):
     """督导档案: one school's visits, feedback, rectifications and notices of a year, printable."""
@@ -666,6 +677,7 @@ def archive(request, pk: int):
     return render(request, "reports/archive.html", data)
 
 
+@require_GET
 @login_required
 def archive_xlsx(request, pk: int):
     from reports.archive import archive_workbook, school_archive
@@ -688,6 +700,7 @@ def _assessment_year(request, today) -> int:
     return today.year
 
 
+@require_GET
 @roles_required(OFFICE_AND_COMMITTEE)
 def assessment(request):
     """动态考核: the county's inspectors ranked for a year, with the reasons behind the score."""
@@ -782,6 +795,7 @@ def assessment_detail(request, pk: int):
     )
 
 
+@require_GET
 @roles_required(OFFICE_AND_COMMITTEE)
 def assessment_export(request):
     from reports.assessment import PARTS, assess
@@ -821,6 +835,7 @@ def assessment_export(request):
 # --- list exports ------------------------------------------------------------------------------
 
 
+@require_GET
 @login_required
 def export(request, kind: str):
     """A list page's current filter as .xlsx: streamed now if short, else written by the worker
@@ -866,6 +881,7 @@ def export(request, kind: str):
     return redirect("reports:export_job", pk=job.pk)
 
 
+@require_GET
 @login_required
 def export_job(request, pk: int):
     job = get_object_or_404(ExportJob.objects.for_user(request.user), pk=pk)
@@ -880,12 +896,14 @@ def export_job(request, pk: int):
     )
 
 
+@require_GET
 @login_required
 def export_status(request, pk: int):
     job = get_object_or_404(ExportJob.objects.for_user(request.user), pk=pk)
     return _job_status(job, reverse("reports:export_download", args=[job.pk]))
 
 
+@require_GET
 @login_required
 def export_download(request, pk: int):
     job = get_object_or_404(ExportJob.objects.for_user(request.user), pk=pk)
