@@ -1182,6 +1182,7 @@ def _plaques(ctx, rng, county, schools, assignees, inspectors, users) -> None:
         slugs.add(slug)
         pk = w.pk(Plaque)
         number = f"{county.name[:1]}督牌〔{ctx.today.year}〕{serial:03d}号"
+        public_url = f"{county.public_root}/p/{slug}"  # stored at issue, as issue_plaques does
         plaque_rows.append(
             {
                 "id": pk,
@@ -1191,6 +1192,7 @@ def _plaques(ctx, rng, county, schools, assignees, inspectors, users) -> None:
                 "serial": serial,
                 "number": number,
                 "slug": slug,
+                "public_url": public_url,
                 "created_at": ctx.joined,
             }
         )
@@ -1214,7 +1216,7 @@ def _plaques(ctx, rng, county, schools, assignees, inspectors, users) -> None:
                 for rank, inspector in enumerate(team)
             ],
             matters=matters,
-            plaque=SimpleNamespace(number=number, public_url=f"{county.public_root}/p/{slug}"),
+            plaque=SimpleNamespace(number=number, public_url=public_url),
         )
         if content["inspectors"] and rng.random() < 0.05:
             content["inspectors"][0]["phone"] = "139 0000 0000"  # the inspector's new phone

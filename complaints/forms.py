@@ -9,8 +9,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import capfirst
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from complaints.models import (
     SUMMARY_MAX,
@@ -22,7 +23,7 @@ from complaints.models import (
     Submission,
     SubmissionState,
 )
-from inspectors.models import Inspector
+from inspectors.models import Inspector, Plaque
 from rectifications.models import Severity, deadline_error
 from rectifications.services import default_deadline
 from schools.forms import date_input, form_actions, search_bar_helper
@@ -464,14 +465,25 @@ class AnnouncementForm(forms.ModelForm):
 
 
 class PublicSettingsForm(forms.ModelForm):
-    """What the county's public pages and plaques say about the office."""
+    """What the county's public pages and plaques say about the office.
+
+    The public address may change (a county moves to its own domain), but a plaque's address is
+    stored when it is issued and never rebuilt: the plaques already issued keep the address
+    printed on them, and the form says so, with how many there are.
+    """
 
     public_base_url = forms.URLField(
         label=County._meta.get_field("public_base_url").verbose_name,
-        help_text=County._meta.get_field("public_base_url").help_text,
+        help_text=_(
+            "Where the public reaches this county's pages, e.g. https://dudao.example.gov.cn; "
+            "empty: the site's own address. Only plaques issued after a change use the new "
+            "address: plaques already issued keep the address printed on them, so keep the old "
+            "address reachable too."
+        ),
         required=False,
         max_length=200,
         assume_scheme="https",
+        error_messages={"invalid": _("Enter a web address such as https://dudao.example.gov.cn.")},
     )
 
     class Meta:
@@ -487,6 +499,18 @@ class PublicSettingsForm(forms.ModelForm):
     def __init__(self, *args, cancel_url: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["public_base_url"].widget.attrs["placeholder"] = "https://dudao.example.gov.cn"
+        self.issued_plaques = Plaque.objects.filter(county=self.instance).count()
+        if self.issued_plaques:
+            self.fields["public_base_url"].help_text = format_lazy(
+                "{} {}",
+                self.fields["public_base_url"].help_text,
+                ngettext_lazy(
+                    "%(count)d plaque is issued in this county and keeps its printed address.",
+                    "%(count)d plaques are issued in this county and keep their printed address.",
+                    "count",
+                )
+                % {"count": self.issued_plaques},
+            )
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Row(

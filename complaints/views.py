@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import OFFICE, OFFICE_AND_COMMITTEE, has_role, roles_required
@@ -39,7 +40,7 @@ from complaints.models import (
 from dudao.files import private_file_response
 from dudao.pagination import paginate
 from schools.access import county_choices, county_for
-from schools.models import School
+from schools.models import County, School
 
 
 def _listing(user):
@@ -314,8 +315,21 @@ def public_settings(request):
     here = request.get_full_path()
     form = PublicSettingsForm(request.POST or None, instance=county, cancel_url=here)
     if request.method == "POST" and form.is_valid():
+        old_root = County.objects.get(pk=county.pk).public_root
         form.save()
         messages.success(request, _("The public supervision settings were saved."))
+        if "public_base_url" in form.changed_data and form.issued_plaques:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)d plaque already issued keeps the address printed on it "
+                    "(%(old)s/p/…); plaques issued from now on use %(new)s/p/….",
+                    "%(count)d plaques already issued keep the address printed on them "
+                    "(%(old)s/p/…); plaques issued from now on use %(new)s/p/….",
+                    form.issued_plaques,
+                )
+                % {"count": form.issued_plaques, "old": old_root, "new": county.public_root},
+            )
         return redirect(here)
     return render(
         request,

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from dudao.imaging import PhotoField
-from inspectors.models import Assignment, Inspector
+from inspectors.models import Assignment, Inspector, Plaque, PlaquePosting, PlaquePrint
 from schools.forms import cleaned_like_the_import
 from schools.importing import cells
 
@@ -56,3 +56,47 @@ class AssignmentAdmin(admin.ModelAdmin):
     list_select_related = ("inspector", "school")
     raw_id_fields = ("inspector", "school")
     date_hierarchy = "started_on"
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PlaquePrintInline(ReadOnlyInline):
+    model = PlaquePrint
+    fields = ("printed_at", "printed_by")
+    readonly_fields = fields
+
+
+class PlaquePostingInline(ReadOnlyInline):
+    model = PlaquePosting
+    fields = ("posted_on", "printed", "recorded_by", "recorded_at", "note")
+    readonly_fields = fields
+
+
+@admin.register(Plaque)
+class PlaqueAdmin(admin.ModelAdmin):
+    """Read here; issued, printed and posted on the site (the number and address never change)."""
+
+    list_display = ("number", "school", "public_url", "created_at")
+    search_fields = ("number", "school__name", "slug")
+    list_filter = ("county", "year")
+    list_select_related = ("school",)
+    fields = ("county", "school", "number", "public_url", "created_at")
+    readonly_fields = fields
+    inlines = [PlaquePrintInline, PlaquePostingInline]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

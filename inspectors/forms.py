@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dudao.imaging import PhotoField
 from dudao.pickers import SearchModelChoiceField
-from inspectors.models import Assignment, Inspector, InspectorKind, InspectorStatus
+from inspectors.models import Assignment, Inspector, InspectorKind, InspectorStatus, PlaquePrint
 from schools.forms import (
     CountyFormMixin,
     SchoolSearchField,
@@ -332,9 +332,27 @@ class PlaqueFilterForm(forms.Form):
         return [status for status in found if keep(status)] if keep else found
 
 
-class PostingForm(forms.Form):
-    """The office records when the plaque went up, with a photo of it at the gate."""
+class PrintChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _("Printed on %(at)s by %(who)s") % {
+            "at": f"{timezone.localtime(obj.printed_at):%Y-%m-%d %H:%M}",
+            "who": obj.printed_by,
+        }
 
+
+class PostingForm(forms.Form):
+    """The office records when the plaque went up, with a photo of it at the gate, and which of
+    its recent prints it was (the posting keeps what that print printed)."""
+
+    RECENT_PRINTS = 10
+
+    printed = PrintChoiceField(
+        PlaquePrint.objects.none(),
+        label=_("The plaque that went up"),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        help_text=_("Each print from the print page is kept; the latest is preselected."),
+    )
     posted_on = forms.DateField(label=_("Posted on"), widget=date_input())
     photo = forms.FileField(
         label=_("Photo of the plaque at the gate"),
@@ -344,13 +362,26 @@ class PostingForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
-    def __init__(self, *args, school, cancel_url: str, **kwargs):
+    def __init__(self, *args, school, plaque, cancel_url: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.school = school
         self.fields["posted_on"].initial = timezone.localdate
+        recent = list(
+            plaque.prints.select_related("printed_by").order_by("-printed_at", "-pk")[
+                : self.RECENT_PRINTS
+            ]
+        )
+        if recent:
+            self.fields["printed"].queryset = PlaquePrint.objects.filter(
+                pk__in=[each.pk for each in recent]
+            ).select_related("printed_by")
+            self.fields["printed"].initial = recent[0].pk
+        else:  # printed before prints were recorded: the posting keeps today's content
+            del self.fields["printed"]
         self.helper = FormHelper()
         self.helper.form_enctype = "multipart/form-data"
         self.helper.layout = Layout(
+            *(["printed"] if recent else []),
             Row(Column("posted_on", css_class="col-md-4"), Column("note", css_class="col-md-8")),
             "photo",
             form_actions(_("Record the posting"), cancel_url),

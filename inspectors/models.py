@@ -326,7 +326,9 @@ class Plaque(models.Model):
 
     Both are issued once for the school and never change: the address is printed on the gate, so
     the slug is random, stored once, never regenerated and never given to another school (plaques
-    are never deleted). What the plaque shows comes from today's assignments (``plaques``).
+    are never deleted), and the whole address is stored when the plaque is issued: a county that
+    later changes its public address does not change what was printed. What the plaque shows
+    comes from today's assignments (``plaques``).
     """
 
     county = models.ForeignKey(
@@ -347,6 +349,13 @@ class Plaque(models.Model):
     slug = models.CharField(
         _("public address code"), max_length=16, unique=True, editable=False, default=""
     )
+    public_url = models.CharField(
+        _("public address"),
+        max_length=300,
+        editable=False,
+        default="",
+        help_text=_("What the QR code holds: the county's public address when it was issued."),
+    )
     created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
 
     objects = PlaqueQuerySet.as_manager()
@@ -360,6 +369,7 @@ class Plaque(models.Model):
                 fields=["county", "year", "serial"], name="plaque_unique_serial"
             ),
             models.CheckConstraint(name="plaque_has_slug", condition=~Q(slug="")),
+            models.CheckConstraint(name="plaque_has_public_url", condition=~Q(public_url="")),
         ]
 
     def __str__(self):
@@ -368,6 +378,8 @@ class Plaque(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = new_plaque_slug()
+        if not self.public_url:  # once, at issue: never rebuilt from the county's address
+            self.public_url = self.county.public_root + self.public_path
         super().save(*args, **kwargs)
 
     @staticmethod
@@ -384,10 +396,42 @@ class Plaque(models.Model):
         """The public page's path for a plaque's slug (``public_path`` without a model row)."""
         return f"/p/{slug}"
 
-    @property
-    def public_url(self) -> str:
-        """What the QR code holds: the county's public address + /p/<slug>."""
-        return self.school.county.public_root + self.public_path
+    def latest_print(self):
+        """The last time this plaque was printed for posting, or None."""
+        return self.prints.order_by("-printed_at", "-pk").first()
+
+
+class PlaquePrintQuerySet(ScopedQuerySet):
+    county_lookup = "plaque__school__county"
+
+
+class PlaquePrint(models.Model):
+    """The office printed the plaque (for posting at the gate): ``snapshot`` keeps what the page
+    printed (``plaques.plaque_content``), so a posting records what went up on the gate, not
+    what the data says on the day the posting is recorded. A print is recorded only when it
+    differs from the plaque's previous one."""
+
+    plaque = models.ForeignKey(
+        Plaque, verbose_name=_("plaque"), related_name="prints", on_delete=models.PROTECT
+    )
+    printed_at = models.DateTimeField(_("printed at"), default=timezone.now)
+    printed_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("printed by"),
+        related_name="plaque_prints",
+        on_delete=models.PROTECT,
+    )
+    snapshot = models.JSONField(_("what the plaque printed"), default=dict)
+
+    objects = PlaquePrintQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("plaque print")
+        verbose_name_plural = _("plaque prints")
+        ordering = ["-printed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.plaque} · {timezone.localtime(self.printed_at):%Y-%m-%d %H:%M}"
 
 
 class PlaquePostingQuerySet(ScopedQuerySet):
@@ -402,12 +446,21 @@ def posting_photo_path(instance, filename: str) -> str:
 class PlaquePosting(models.Model):
     """The office's record that a printed plaque went up at the school gate, with a photo of it.
 
-    ``snapshot`` keeps what the plaque printed (``plaques.plaque_content``); the plaque is
-    outdated as soon as today's content differs from it, until a new one is posted.
+    ``snapshot`` keeps what the plaque printed: the snapshot of the print that went up
+    (``printed``), or, with no print recorded, the content on the day of the posting. The plaque
+    is outdated as soon as today's content differs from it, until a new one is posted.
     """
 
     plaque = models.ForeignKey(
         Plaque, verbose_name=_("plaque"), related_name="postings", on_delete=models.PROTECT
+    )
+    printed = models.ForeignKey(
+        PlaquePrint,
+        verbose_name=_("print posted"),
+        related_name="postings",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
     )
     posted_on = models.DateField(_("posted on"), validators=[validate_not_future])
     photo = models.FileField(_("photo"), upload_to=posting_photo_path, blank=True)

@@ -14,8 +14,8 @@ from accounts.scoping import CHANGE
 from dudao.files import private_file_response
 from inspectors.forms import PlaqueFilterForm, PostingForm
 from inspectors.models import PlaquePosting
-from inspectors.plaques import qr_code, status_of, statuses
-from inspectors.services import issue_plaques, record_posting
+from inspectors.plaques import differences, qr_code, status_of, statuses
+from inspectors.services import issue_plaques, record_posting, record_prints
 from schools.access import county_choices, county_for, may_change
 from schools.models import School, Township
 
@@ -122,7 +122,10 @@ def plaque_print(request, school_pk: int, size: str):
     if size not in SIZES:
         raise Http404
     school = _school(request, school_pk)
-    plaques = _printable([status_of(school)])
+    found = [status_of(school)]
+    plaques = _printable(found)
+    if plaques and may_change(request.user):
+        record_prints(found=found, actor=request.user)
     if not plaques:
         messages.error(request, _("Issue the plaque first: it gives the number and QR code."))
         return redirect("inspectors:plaque", school_pk=school.pk)
@@ -147,11 +150,14 @@ def plaque_print_township(request, township_pk: int, size: str):
         Township.objects.for_user(request.user).select_related("county"), pk=township_pk
     )
     schools = School.objects.for_user(request.user).filter(township=township).active()
+    found = statuses(schools, county=township.county)
+    if may_change(request.user):
+        record_prints(found=found, actor=request.user)
     return render(
         request,
         "inspectors/plaque_print.html",
         {
-            "plaques": _printable(statuses(schools, county=township.county)),
+            "plaques": _printable(found),
             "size": size,
             "township": township,
             "back_url": f"{reverse('inspectors:plaque_list')}?township={township.pk}",
@@ -161,7 +167,8 @@ def plaque_print_township(request, township_pk: int, size: str):
 
 @roles_required(OFFICE)
 def posting_create(request, school_pk: int):
-    """Record that the plaque went up at the gate, with a photo; it keeps what was printed."""
+    """Record that the plaque went up at the gate, with a photo; it keeps what the print that
+    went up printed (the office's print page records each print)."""
     school = _school(request, school_pk, CHANGE)
     status = status_of(school)
     if status.plaque is None:
@@ -169,7 +176,11 @@ def posting_create(request, school_pk: int):
         return redirect("inspectors:plaque", school_pk=school.pk)
     cancel_url = reverse("inspectors:plaque", args=[school.pk])
     form = PostingForm(
-        request.POST or None, request.FILES or None, school=school, cancel_url=cancel_url
+        request.POST or None,
+        request.FILES or None,
+        school=school,
+        plaque=status.plaque,
+        cancel_url=cancel_url,
     )
     if request.method == "POST" and form.is_valid():
         record_posting(
@@ -178,15 +189,25 @@ def posting_create(request, school_pk: int):
             photo=form.cleaned_data["photo"],
             note=form.cleaned_data["note"],
             actor=request.user,
+            printed=form.cleaned_data.get("printed"),
         )
         messages.success(
             request, _("The posting of plaque %(number)s is recorded.") % {"number": status.plaque}
         )
         return redirect("inspectors:plaque", school_pk=school.pk)
+    latest = status.plaque.latest_print()
     return render(
         request,
         "inspectors/posting_form.html",
-        {"form": form, "school": school, "status": status, "content": status.content},
+        {
+            "form": form,
+            "school": school,
+            "status": status,
+            "content": latest.snapshot if latest else status.content,
+            "latest_print": latest,
+            # What changed since the last print: posted, that plaque is outdated at once.
+            "since_print": differences(latest.snapshot, status.content) if latest else [],
+        },
     )
 
 

@@ -6,7 +6,14 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext
 
-from inspectors.models import Assignment, Inspector, InspectorStatus, Plaque, PlaquePosting
+from inspectors.models import (
+    Assignment,
+    Inspector,
+    InspectorStatus,
+    Plaque,
+    PlaquePosting,
+    PlaquePrint,
+)
 
 
 def end_current_assignments(*, inspector: Inspector, ended_on: datetime.date, note: str) -> int:
@@ -97,18 +104,40 @@ def issue_plaques(*, schools, today: datetime.date) -> list[Plaque]:
     return issued
 
 
+def record_prints(*, found, actor) -> list[PlaquePrint]:
+    """Record that the plaques of ``found`` (``plaques.PlaqueStatus``) were printed as they are
+    now, for those whose previous print said something else; returns the new prints."""
+    plaques = [status.plaque for status in found if status.plaque is not None]
+    previous = {}
+    for plaque_id, snapshot in (
+        PlaquePrint.objects.filter(plaque__in=plaques)
+        .order_by("plaque_id", "-printed_at", "-pk")
+        .values_list("plaque_id", "snapshot")
+    ):
+        previous.setdefault(plaque_id, snapshot)
+    return PlaquePrint.objects.bulk_create(
+        PlaquePrint(plaque=status.plaque, printed_by=actor, snapshot=status.content)
+        for status in found
+        if status.plaque is not None and previous.get(status.plaque.pk) != status.content
+    )
+
+
 @transaction.atomic
 def record_posting(
-    *, plaque: Plaque, posted_on: datetime.date, photo, note: str, actor
+    *, plaque: Plaque, posted_on: datetime.date, photo, note: str, actor, printed=None
 ) -> PlaquePosting:
-    """Record that the plaque as today's data prints it was posted; ``photo`` is a processed
-    photo (``visits.imaging.ProcessedPhoto``) or None."""
+    """Record that a printed plaque went up: it keeps what ``printed`` (a ``PlaquePrint``)
+    printed, so a change between printing and posting shows the plaque outdated at once; with no
+    print recorded, what today's data prints. ``photo`` is a processed photo or None."""
     from inspectors.plaques import status_of
 
+    if printed is not None and printed.plaque_id != plaque.pk:
+        raise ValueError("The print is of another plaque.")
     posting = PlaquePosting(
         plaque=plaque,
         posted_on=posted_on,
-        snapshot=status_of(plaque.school).content,
+        printed=printed,
+        snapshot=printed.snapshot if printed is not None else status_of(plaque.school).content,
         note=note,
         recorded_by=actor,
     )

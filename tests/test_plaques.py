@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from inspectors.models import SLUG_ALPHABET, Assignment, Plaque, PlaquePosting
+from inspectors.models import SLUG_ALPHABET, Assignment, Plaque, PlaquePosting, PlaquePrint
 from inspectors.plaques import qr_code, status_of
 from inspectors.services import issue_plaques
 from schools.services import coverage_report
@@ -56,8 +56,32 @@ def test_the_qr_code_on_the_print_decodes_to_the_public_address(client, personas
     # Without its own address, a county's plaques point at the site's.
     county.public_base_url = ""
     county.save()
-    plaque.school.county.refresh_from_db()
-    assert decoded(qr_code(plaque.public_url)).startswith("http://testserver.example/p/")
+    other = plaque_of(personas.school_a)
+    assert decoded(qr_code(other.public_url)) == f"http://testserver.example/p/{other.slug}"
+
+
+def test_the_printed_address_never_changes_when_the_county_changes_its_own(client, personas):
+    county, school = personas.county, personas.school_b
+    county.public_base_url = "https://old.example.gov.cn"
+    county.save()
+    posted(school, personas.office)
+    plaque = Plaque.objects.get(school=school)
+    printed_url = f"https://old.example.gov.cn/p/{plaque.slug}"
+    assert plaque.public_url == printed_url
+
+    county.public_base_url = "https://new.example.gov.cn"
+    county.save()
+    plaque = Plaque.objects.select_related("school__county").get(school=school)
+    assert plaque.public_url == printed_url
+    status = status_of(school)
+    assert status.content["url"] == printed_url and status.is_current  # not made outdated
+    client.force_login(personas.office)
+    page = client.get(reverse("inspectors:plaque_print", args=[school.pk, "a3"])).content.decode()
+    path = re.search(r'<path d="([^"]+)"/>', page).group(1)
+    assert path == qr_code(printed_url).path and printed_url in page
+    # The public page still answers at the printed slug; a plaque issued now uses the new address.
+    assert client.get(Plaque.path_of(plaque.slug)).status_code == 200
+    assert plaque_of(personas.school_a).public_url.startswith("https://new.example.gov.cn/p/")
 
 
 @pytest.fixture(autouse=True)
@@ -76,10 +100,30 @@ def test_number_and_address_are_issued_once_per_school(personas):
     assert issue_plaques(schools=[personas.school_a], today=today) == []
     (other,) = issue_plaques(schools=[personas.other_school], today=today)
     assert other.number == f"金督牌〔{today.year}〕001号"
-    first.refresh_from_db()
-    assert first.number.endswith("001号") and first.slug == Plaque.objects.get(pk=first.pk).slug
     with pytest.raises(IntegrityError), transaction.atomic():
         Plaque.objects.filter(pk=second.pk).update(slug=first.slug)
+
+
+def test_issuing_again_keeps_the_slug_and_another_school_gets_its_own(client, personas):
+    school, township = personas.school_b, personas.school_b.township
+    client.force_login(personas.office)
+    issue = reverse("inspectors:plaque_issue", args=[school.pk])
+    response = client.post(issue, follow=True)
+    first = Plaque.objects.get(school=school)
+    assert f"已为{school.name}制发公示牌 {first.number}" in response.content.decode()
+    issued = (first.pk, first.slug, first.number, first.public_url)
+
+    assert client.post(issue).status_code == 302  # the button pressed again
+    client.post(reverse("inspectors:plaque_issue_township", args=[township.pk]))
+    first.save()  # saving the row again regenerates nothing either
+    again = Plaque.objects.get(school=school)
+    assert (again.pk, again.slug, again.number, again.public_url) == issued
+    assert Plaque.objects.filter(school=school).count() == 1
+
+    other = Plaque.objects.get(school=personas.school_a)  # issued by the township's button
+    assert other.slug != first.slug and other.number != first.number
+    assert other.public_url == f"http://testserver.example/p/{other.slug}"
+    assert other.public_url != first.public_url
 
 
 def test_a_posted_plaque_is_outdated_when_what_it_printed_changes(personas):
@@ -230,3 +274,152 @@ def test_coverage_counts_plaques_and_full_coverage_needs_a_current_one(client, p
     page = client.get(reverse("schools:coverage")).content.decode()
     assert "尚未实现全覆盖" in page and "过时的公示牌" in page
     assert reverse("inspectors:plaque", args=[personas.school_a.pk]) in page
+
+
+def test_the_plaque_list_shows_each_schools_state_and_filters(
+    client, personas, django_assert_max_num_queries
+):
+    school_a, school_b = personas.school_a, personas.school_b
+    posted(school_b, personas.office)
+    plaque_of(school_a)
+    client.force_login(personas.office)
+    url = reverse("inspectors:plaque_list")
+    with django_assert_max_num_queries(15):
+        page = client.get(url).content.decode()
+    for school in (school_a, school_b):
+        assert reverse("inspectors:plaque", args=[school.pk]) in page
+    assert "未张贴" in page and "最新" in page
+    assert school_b.plaque.number in page
+    # Other counties' schools never show.
+    assert personas.other_school.name not in page
+
+    unposted = client.get(url, {"state": "unposted"}).content.decode()
+    assert school_a.name in unposted and school_b.name not in unposted
+    # A township chosen: its batch buttons; the committee reads but cannot issue.
+    township = client.get(url, {"township": school_a.township_id}).content.decode()
+    issue_all = reverse("inspectors:plaque_issue_township", args=[school_a.township_id])
+    assert issue_all in township
+    assert reverse("inspectors:plaque_print_township", args=[school_a.township_id, "a4"]) in (
+        township
+    )
+    client.force_login(personas.committee)
+    read_only = client.get(url, {"township": school_a.township_id}).content.decode()
+    assert school_a.name in read_only and issue_all not in read_only
+    # A township of another county is not a choice: the filter says so and lists all schools.
+    foreign = client.get(url, {"township": personas.other_school.township_id})
+    assert foreign.status_code == 200 and issue_all not in foreign.content.decode()
+
+
+def test_issuing_a_townships_plaques_numbers_its_open_schools_only(client, personas):
+    township = personas.school_a.township
+    closed = factories.SchoolFactory(county=personas.county, township=township, is_active=False)
+    client.force_login(personas.office)
+    response = client.post(reverse("inspectors:plaque_issue_township", args=[township.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('inspectors:plaque_list')}?township={township.pk}"
+    plaques = Plaque.objects.filter(school__township=township).order_by("serial")
+    assert [plaque.school for plaque in plaques] == [personas.school_a, personas.school_b]
+    assert not Plaque.objects.filter(school=closed).exists()
+    page = client.get(response["Location"]).content.decode()
+    assert f"{township.name}新制发公示牌 2 块" in page
+    # Pressed again: nothing new; another county's township is not found.
+    client.post(reverse("inspectors:plaque_issue_township", args=[township.pk]))
+    assert Plaque.objects.count() == 2
+    other = personas.other_school.township
+    refused = client.post(reverse("inspectors:plaque_issue_township", args=[other.pk]))
+    assert refused.status_code == 404 and Plaque.objects.count() == 2
+
+
+def test_the_posting_keeps_what_was_printed_so_a_change_before_posting_shows(client, personas):
+    school, inspector = personas.school_b, personas.inspector
+    plaque = plaque_of(school)
+    print_url = reverse("inspectors:plaque_print", args=[school.pk, "a4"])
+    client.force_login(personas.committee)
+    client.get(print_url)
+    assert not PlaquePrint.objects.exists()  # only the office prints for posting
+    client.force_login(personas.office)
+    client.get(print_url)
+    client.get(print_url)  # the same content printed again: one print
+    (printed,) = PlaquePrint.objects.filter(plaque=plaque)
+    old_phone = printed.snapshot["inspectors"][0]["phone"]
+
+    inspector.phone = "13800009999"  # changed after printing, before posting
+    inspector.save()
+    form_url = reverse("inspectors:posting_create", args=[school.pk])
+    form = client.get(form_url).content.decode()
+    assert f"{inspector.name}的电话已变更。" in form and old_phone in form
+    response = client.post(
+        form_url, {"printed": printed.pk, "posted_on": timezone.localdate().isoformat()}
+    )
+    assert response.status_code == 302
+    posting = plaque.postings.get()
+    assert posting.printed == printed and posting.snapshot == printed.snapshot
+    assert posting.snapshot["inspectors"][0]["phone"] == old_phone
+    status = status_of(school)
+    assert status.is_outdated and status.changes == [f"{inspector.name}的电话已变更。"]
+
+    # Printed again and posted: current. The form offers both prints, the latest chosen.
+    client.get(print_url)
+    latest = PlaquePrint.objects.filter(plaque=plaque).first()
+    assert latest != printed and latest.snapshot["inspectors"][0]["phone"] == "138 0000 9999"
+    form = client.get(form_url).content.decode()
+    chosen = re.findall(r'name="printed" value="(\d+)"[^>]*?( checked)?>', form)
+    assert chosen == [(str(latest.pk), " checked"), (str(printed.pk), "")]
+    client.post(form_url, {"printed": latest.pk, "posted_on": timezone.localdate().isoformat()})
+    assert status_of(school).is_current
+    # A print of another plaque is not a choice.
+    foreign = PlaquePrint.objects.create(
+        plaque=plaque_of(personas.school_a), printed_by=personas.office, snapshot={}
+    )
+    refused = client.post(
+        form_url, {"printed": foreign.pk, "posted_on": timezone.localdate().isoformat()}
+    )
+    assert refused.status_code == 200 and plaque.postings.count() == 2
+
+
+def test_printing_a_townships_batch_records_each_plaques_print(
+    client, personas, django_assert_max_num_queries
+):
+    plaque_of(personas.school_a)
+    plaque_of(personas.school_b)
+    client.force_login(personas.office)
+    url = reverse("inspectors:plaque_print_township", args=[personas.school_a.township_id, "a4"])
+    with django_assert_max_num_queries(14):
+        client.get(url)
+    assert PlaquePrint.objects.count() == 2
+    client.get(url)
+    assert PlaquePrint.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_plaques_issued_before_the_migration_keep_the_address_they_printed(personas, settings):
+    """The migration that stores each plaque's address fills it from its county's address
+    (or the site's) as it was then; changing the county's address afterwards changes nothing."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = ("inspectors", "0005_public_supervision")
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes()
+    executor.migrate([before])
+    OldPlaque = executor.loader.project_state([before]).apps.get_model("inspectors", "Plaque")
+    county = personas.county
+    county.public_base_url = "https://dudao.huangzhong.example.gov.cn"
+    county.save()
+    for serial, school, slug in (
+        (1, personas.school_a, "aaaaaaaaaa"),
+        (2, personas.other_school, "bbbbbbbbbb"),
+    ):
+        OldPlaque.objects.create(
+            county_id=school.county_id,
+            school_id=school.pk,
+            year=2026,
+            serial=serial,
+            number=f"督牌{serial}",
+            slug=slug,
+        )
+    MigrationExecutor(connection).migrate(latest)
+    assert dict(Plaque.objects.values_list("slug", "public_url")) == {
+        "aaaaaaaaaa": "https://dudao.huangzhong.example.gov.cn/p/aaaaaaaaaa",
+        "bbbbbbbbbb": "http://testserver.example/p/bbbbbbbbbb",
+    }
