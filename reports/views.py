@@ -25,7 +25,7 @@ from reports import charts, figures
 from reports.figures import Scope, Tally
 from reports.forms import AdjustmentForm, CommendationForm, CompileForm, PeriodForm
 from reports.models import BUSY_STATES, ExportJob, JobState, MonthlyReport
-from reports.periods import MONTH, YEAR, Period, last_full_month
+from reports.periods import MONTH, TERM, YEAR, Period, last_full_month
 from reports.records import FIGURES, ITEMS, records
 from reports.services import (
     adjust_score,
@@ -225,7 +225,13 @@ def _charts(scope: Scope, period: Period, today, total_cells, query, townships) 
     )
     return {
         "months": [
-            (row, f"{reverse('reports:dashboard')}?{_with_month(query, row.key)}") for row in months
+            (
+                row,
+                f"{reverse('reports:dashboard')}?{_with_month(query, row.key).urlencode()}",
+                figure_url(_with_month(query, row.key), "duty"),
+                figure_url(_with_month(query, row.key), "visits"),
+            )
+            for row in months
         ],
         "duty_chart": duty_chart,
         "matters": [
@@ -251,12 +257,12 @@ def _charts(scope: Scope, period: Period, today, total_cells, query, townships) 
     }
 
 
-def _with_month(query: QueryDict, key: str) -> str:
+def _with_month(query: QueryDict, key: str) -> QueryDict:
     params = query.copy()
     for name in ("period", "month", "term", "year"):
         params.pop(name, None)
     params["period"], params["month"] = MONTH, key
-    return params.urlencode()
+    return params
 
 
 def _matter_label(row) -> str:
@@ -313,7 +319,7 @@ SIDE_BY_SIDE_ROWS = [
     ("full", _("Fully covered (inspector and current plaque)"), "fully_covered"),
     ("visits", _("Visits made"), "visits"),
     ("duty", _("Duty visits done"), "duty_done"),
-    (None, _("Duty visits due"), "duty_due"),
+    ("duty", _("Duty visits due"), "duty_due"),
     ("not_visited", _("Schools without a duty visit"), "not_visited"),
     ("opened", _("Rectification items opened"), "opened"),
     ("closed", _("Signed off"), "closed"),
@@ -377,6 +383,12 @@ def region(request):
         query = page_query(county, True, period)
         return lambda figure: figure_url(query, figure)
 
+    together = page_query(None, False, period)
+    together["county"] = ALL_COUNTIES
+
+    def link_for_all(figure):
+        return figure_url(together, figure)
+
     return render(
         request,
         "reports/region.html",
@@ -390,7 +402,7 @@ def region(request):
                     (county.name, by_county.get(county.pk, Tally()), link_for(county))
                     for county in counties
                 ]
-                + [(_("Together"), cells.total(), lambda figure: None)]
+                + [(_("Together"), cells.total(), link_for_all)]
             ),
             "dashboards": [(county, _dashboard_url(county, True, period)) for county in counties],
         },
@@ -408,61 +420,93 @@ def record_list(request):
     figure = FIGURES.get(figure_key)
     if figure is None:
         raise Http404
-    county = county_for(request)
+    place, counties = _place(request)
     today = timezone.localdate()
-    form = PeriodForm(request.GET or None, county=county, user=request.user, today=today)
+    form = _period_form(request, counties, today)
     period = form.chosen_period()
     chosen = form.chosen_townships()
     matter = None
     if figure.kind == ITEMS and request.GET.get("matter", "").isdigit():
         matter = int(request.GET["matter"])
-    scope = Scope(request.user, (county,), tuple(t.pk for t in chosen))
+    scope = Scope(request.user, counties, tuple(t.pk for t in chosen))
     rows = records(figure, scope, period, today, matter=matter)
     return render(
         request,
         "reports/records.html",
         {
-            "county": county,
+            "place": place,
             "figure": figure,
             "period": period,
             "chosen": chosen,
             "matter": matter,
             "page": paginate(request, rows, per_page=50),
-            "back": f"{reverse('reports:dashboard')}?{_back_query(request.GET)}",
+            "back": _back_url(request.GET),
             "today": today,
         },
     )
 
 
-def _back_query(params: QueryDict) -> str:
+ALL_COUNTIES = "all"
+
+
+def _place(request) -> tuple[str, tuple]:
+    """The county whose records a list shows, or (``?county=all``, the region page's
+    "Together" column) every county the region user or superuser may pick."""
+    if request.GET.get("county") == ALL_COUNTIES:
+        counties = county_choices(request)
+        if not counties:
+            raise Http404
+        user = request.user
+        return (user.region.name if user.is_region else _("All counties")), tuple(counties)
+    county = county_for(request)
+    return county.name, (county,)
+
+
+def _period_form(request, counties, today) -> PeriodForm:
+    """Several counties have no common terms or townships: months and years only."""
+    several = len(counties) > 1
+    return PeriodForm(
+        request.GET or None,
+        county=counties[0],
+        user=request.user,
+        today=today,
+        townships=not several,
+        kinds=(MONTH, YEAR) if several else (MONTH, TERM, YEAR),
+    )
+
+
+def _back_url(params: QueryDict) -> str:
+    page = "reports:region" if params.get("county") == ALL_COUNTIES else "reports:dashboard"
     query = params.copy()
+    if page == "reports:region":
+        query.pop("county", None)
     for name in ("figure", "matter", "page"):
         query.pop(name, None)
-    return query.urlencode()
+    return f"{reverse(page)}?{query.urlencode()}"
 
 
 def duty_list(request):
     """Every open school with its duty visits due and done in the period, those behind first."""
     from reports.duty import school_duty
 
-    county = county_for(request)
+    place, counties = _place(request)
     today = timezone.localdate()
-    form = PeriodForm(request.GET or None, county=county, user=request.user, today=today)
+    form = _period_form(request, counties, today)
     period = form.chosen_period()
     chosen = form.chosen_townships()
-    rows = school_duty(Scope(request.user, (county,), tuple(t.pk for t in chosen)), period, today)
+    rows = school_duty(Scope(request.user, counties, tuple(t.pk for t in chosen)), period, today)
     rows.sort(key=lambda row: (not row.is_behind, row.school.township.name, row.school.name))
     return render(
         request,
         "reports/duty.html",
         {
-            "county": county,
+            "place": place,
             "period": period,
             "chosen": chosen,
             "page": paginate(request, rows, per_page=50),
             "due": sum(row.due for row in rows),
             "done": sum(row.done for row in rows),
-            "back": f"{reverse('reports:dashboard')}?{_back_query(request.GET)}",
+            "back": _back_url(request.GET),
         },
     )
 

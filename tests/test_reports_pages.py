@@ -66,6 +66,66 @@ def test_every_dashboard_number_opens_the_records_it_counts(client, personas, mo
     assert "问题2" in records and "问题3" not in records
 
 
+def _table_cells(html: str) -> list[tuple[str, str]]:
+    """Each linked number in a table cell: (its value, its link)."""
+    return [
+        (value.strip(), unescape(href))
+        for href, value in re.findall(
+            r'<td class="text-end"><a href="([^"]+)">([^<]+)</a></td>', html
+        )
+    ]
+
+
+def _check_cells(client, html: str) -> int:
+    """Open every linked table number; the list behind it counts the same. Returns how many."""
+    cells = _table_cells(html)
+    opened = {}
+    for value, url in cells:
+        if url not in opened:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            opened[url] = response.content.decode()
+        text = opened[url]
+        if "figure=duty" in url:
+            done, due = re.search(r"(\d+) / (\d+)</h1>", text).groups()
+            rate = f"{int(done) / int(due):.0%}" if int(due) else "—"
+            assert value in (done, due, rate), (value, url)
+            continue
+        count = re.search(r'<h1 class="h4 mb-1">[^<]*: (\d+)</h1>', text)[1]
+        if value.isdigit():
+            assert value == count, (value, url)
+    return len(cells)
+
+
+def test_every_table_number_opens_the_records_it_counts(client, personas, month):
+    client.force_login(personas.office)
+    html = client.get(reverse("reports:dashboard") + OCTOBER_QUERY).content.decode()
+    # Twelve months of due, done, % and all visits, then the matters' and townships' numbers.
+    assert _check_cells(client, html) >= 12 * 4 + 4
+    october_row = re.search(r">2026-10</a></th>(.*?)</tr>", html)[1]
+    assert re.findall(r'<a href="[^"]+">([^<]+)</a>', october_row) == ["3", "2", "67%", "4"]
+    # Two townships side by side, and together.
+    towns = "&".join(f"township={t.pk}" for t in (month.township_1, month.township_2))
+    html = client.get(reverse("reports:dashboard") + OCTOBER_QUERY + "&" + towns).content.decode()
+    assert _check_cells(client, html) >= 17 * 3
+
+
+def test_every_region_number_opens_the_records_it_counts_together_too(client, personas, month):
+    neighbour = factories.CountyFactory(code="630123", name="湟源县", region=personas.region.region)
+    factories.SchoolFactory(county=neighbour, name="湟源县城关小学")
+    client.force_login(personas.region)
+    html = client.get(reverse("reports:region") + OCTOBER_QUERY).content.decode()
+    assert _check_cells(client, html) == 17 * 3  # every row, both counties and together
+    together = [url for _value, url in _table_cells(html) if "county=all" in url]
+    assert len(together) == 17
+    schools = client.get(next(url for url in together if "figure=open&" in url + "&"))
+    text = schools.content.decode()
+    assert "湟源县城关小学" in text and "鲁沙尔镇中心学校" in text and "西宁市" in text
+    # The office of one county has no "together".
+    client.force_login(personas.office)
+    assert client.get(together[0]).status_code == 404
+
+
 def test_charts_are_server_side_svg_with_a_table_beside(client, personas, month):
     client.force_login(personas.office)
     html = client.get(reverse("reports:dashboard") + OCTOBER_QUERY).content.decode()
