@@ -23,13 +23,13 @@ from complaints.models import (
     Submission,
     SubmissionState,
 )
+from dudao.photos import process_photo
 from inspectors.models import Inspector, Plaque
 from rectifications.models import Severity, deadline_error
 from rectifications.services import default_deadline
 from schools.forms import date_input, form_actions, search_bar_helper
 from schools.models import County, Department, SupervisionMatter
 from schools.validators import validate_phone
-from visits.imaging import process_photo
 
 
 def _clean_phone(value: str) -> str:

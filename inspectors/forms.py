@@ -7,6 +7,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from dudao.imaging import PhotoField
+from dudao.photos import process_photo
 from dudao.pickers import SearchModelChoiceField
 from inspectors.models import Assignment, Inspector, InspectorKind, InspectorStatus, PlaquePrint
 from schools.forms import (
@@ -20,9 +21,6 @@ from schools.forms import (
 )
 from schools.importing import cells
 from schools.models import School, SupervisionMatter, Township, Zone
-
-# The photo helpers of visit records clean every photo the site keeps.
-from visits.imaging import process_photo
 
 
 class InspectorFilterForm(forms.Form):

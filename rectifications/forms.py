@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import CHANGE
+from dudao.photos import process_photo
 from dudao.pickers import SearchTextField, text_search_q
 from inspectors.forms import InspectorSearchField
 from inspectors.models import Inspector
@@ -27,7 +28,6 @@ from rectifications.models import (
 from rectifications.services import overdue_on_notice_message
 from schools.forms import SchoolSearchField
 from schools.models import School, SupervisionMatter, Township
-from visits.imaging import process_photo
 
 MAX_PHOTOS_PER_STEP = 10
 PHOTO_BUTTON = "rectifications/fields/photo_button.html"  # the visit record's styled button

@@ -6,9 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from dudao.photos import process_photo
 from inspectors.models import Plaque
 from inspectors.services import issue_plaques, record_posting
-from visits.imaging import process_photo
 
 
 def jpeg_bytes(size=(64, 48), color="green") -> bytes:

@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from dudao.photos import process_photo
 from rectifications import services
 from rectifications.models import Severity, SourceKind
-from visits.imaging import process_photo
 
 
 def make_item(personas, *, school=None, severity=Severity.GENERAL, deadline=None, **kwargs):

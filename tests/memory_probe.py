@@ -26,9 +26,9 @@ def main(kind: str, path: str) -> None:
     from django.core.exceptions import ValidationError
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from dudao.photos import process_photo
     from schools.importing import IMPORTERS
     from schools.importing.workbook import ImportFileError, read_sheet
-    from visits.imaging import process_photo
 
     with open(path, "rb") as handle:
         upload = SimpleUploadedFile(os.path.basename(path), handle.read())

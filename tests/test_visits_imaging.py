@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from PIL import ExifTags, Image, ImageStat
 
-from visits import imaging
+from dudao import photos
 
 STAMP = "鲁沙尔镇中心学校 2026-11-23 10:42"
 LIMIT = 10 * 1024 * 1024
@@ -27,7 +27,7 @@ def upload(data: bytes, name: str = "photo.jpg", content_type: str = "image/jpeg
 
 def process(data: bytes, name: str = "photo.jpg", content_type: str = "image/jpeg", **kwargs):
     kwargs.setdefault("max_bytes", LIMIT)
-    return imaging.process_photo(upload(data, name, content_type), stamp_text=STAMP, **kwargs)
+    return photos.process_photo(upload(data, name, content_type), stamp_text=STAMP, **kwargs)
 
 
 def opened(content_file) -> Image.Image:
@@ -166,16 +166,16 @@ def test_stamp_is_burnt_into_a_bottom_band():
 
 
 def test_stamp_uses_a_chinese_font():
-    assert "CJK" in imaging.stamp_font(20).getname()[0]
+    assert "CJK" in photos.stamp_font(20).getname()[0]
 
 
 def test_stamp_falls_back_to_pillows_font_with_a_warning(monkeypatch, caplog):
-    monkeypatch.setattr(imaging, "STAMP_FONTS", (("/nonexistent/font.ttc", 0),))
-    imaging._cjk_font_file.cache_clear()
+    monkeypatch.setattr(photos, "STAMP_FONTS", (("/nonexistent/font.ttc", 0),))
+    photos._cjk_font_file.cache_clear()
     try:
         photo = process(encode(Image.new("RGB", (800, 600), GREY)))
     finally:
-        imaging._cjk_font_file.cache_clear()
+        photos._cjk_font_file.cache_clear()
 
     assert "No CJK font found" in caplog.text
     band = opened(photo.image).convert("L").crop((0, 570, 800, 600))

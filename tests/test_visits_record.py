@@ -11,13 +11,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from dudao.photos import process_photo
 from rectifications.models import RectificationItem, RectificationState, Severity, SourceKind
 from tests.factories_visits import (
     add_photo,
     image_bytes,
     matrix_submitted_visit,
 )
-from visits.imaging import process_photo
 from visits.models import (
     CheckInStatus,
     Visit,

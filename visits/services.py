@@ -11,12 +11,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from dudao.imaging import check_size
+from dudao.photos import process_photo
 from dudao.pickers import text_search_q
 from inspectors.forms import InspectorSearchField
 from inspectors.models import Assignment, Inspector, InspectorStatus
 from schools.forms import SchoolSearchField
 from schools.models import School, SupervisionMatter
-from visits.imaging import MESSAGES, check_size, is_pdf, process_photo
+from visits.imaging import MESSAGES, is_pdf
 from visits.models import (
     FLAGGED_CHECK_INS,
     SHANGHAI,

@@ -5,7 +5,7 @@ from io import BytesIO
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
 
-from visits.imaging import ProcessedPhoto, process_photo
+from dudao.photos import ProcessedPhoto, process_photo
 
 
 def made_up_photo(rng, *, stamp_text: str) -> ProcessedPhoto:
