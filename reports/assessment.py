@@ -97,6 +97,65 @@ def _url(name: str, **params) -> str:
     return f"{reverse(name)}?{urlencode(params)}"
 
 
+# The parts whose records the assessment lists itself (visits have the visit list).
+LISTED_PARTS = ("rectifications", "complaints", "meetings", "notices")
+
+
+# What makes an expected record done, per part.
+DONE = {
+    "rectifications": Q(state=RectificationState.CLOSED),
+    "complaints": Q(state__in=ANSWERED_STATES, answered_at__date__lte=F("due_on")),
+    "meetings": Q(attendance__in=PRESENT),
+    "notices": Q(read_at__isnull=False),
+}
+# An invitee is expected unless excused in advance (or not recorded yet).
+EXPECTED_AT_MEETINGS = Q(attendance__in=(*PRESENT, Attendance.ABSENT))
+
+
+def expected_records(part: str, county, period: Period, as_of: datetime.date, ids):
+    """The records a part counts as expected of the inspectors ``ids`` (the done ones among
+    them are counted by ``assess``): one definition for the score and for the list behind it."""
+    if part == "rectifications":
+        return RectificationItem.objects.filter(
+            county=county, responsible_inspector_id__in=ids
+        ).filter(
+            Q(deadline__gte=period.start, deadline__lt=as_of)
+            | Q(
+                state=RectificationState.CLOSED,
+                closed_at__gte=period.start_at,
+                closed_at__lt=period.end_at,
+            )
+        )
+    if part == "complaints":
+        return Submission.objects.filter(
+            school__county=county, assigned_inspector_id__in=ids
+        ).filter(
+            Q(due_on__gte=period.start, due_on__lt=as_of)
+            | Q(
+                state__in=ANSWERED_STATES,
+                answered_at__gte=period.start_at,
+                answered_at__lt=period.end_at,
+            )
+        )
+    if part == "meetings":
+        meetings = held_meetings(Meeting.objects.filter(county=county), period)
+        return Invitee.objects.filter(meeting__in=meetings, user__inspector__in=ids)
+    if part == "notices":
+        return NoticeRecipient.objects.filter(
+            user__inspector__in=ids,
+            notice__county=county,
+            notice__withdrawn_at__isnull=True,
+            notice__sent_at__gte=period.start_at,
+            notice__sent_at__lt=period.end_at,
+        )
+    raise ValueError(part)
+
+
+def _records_url(inspector, year: int, part: str) -> str:
+    url = reverse("reports:assessment_records", args=[inspector.pk, part])
+    return f"{url}?{urlencode({'year': year})}"
+
+
 def assess(county, year: int, today: datetime.date) -> list[Assessment]:
     """Every responsible inspector of the county for ``year`` (as of ``today``), ranked."""
     period = Period.year(year)
@@ -106,65 +165,40 @@ def assess(county, year: int, today: datetime.date) -> list[Assessment]:
     as_of = period.as_of(today)
     items = {
         row["responsible_inspector_id"]: row
-        for row in RectificationItem.objects.filter(county=county, responsible_inspector_id__in=ids)
-        .filter(
-            Q(deadline__gte=period.start, deadline__lt=as_of)
-            | Q(
-                state=RectificationState.CLOSED,
-                closed_at__gte=period.start_at,
-                closed_at__lt=period.end_at,
-            )
-        )
+        for row in expected_records("rectifications", county, period, as_of, ids)
         .order_by()
         .values("responsible_inspector_id")
         .annotate(
             expected=Count("pk"),
-            done=Count("pk", filter=Q(state=RectificationState.CLOSED)),
+            done=Count("pk", filter=DONE["rectifications"]),
         )
     }
     complaints = {
         row["assigned_inspector_id"]: row
-        for row in Submission.objects.filter(school__county=county, assigned_inspector_id__in=ids)
-        .filter(
-            Q(due_on__gte=period.start, due_on__lt=as_of)
-            | Q(
-                state__in=ANSWERED_STATES,
-                answered_at__gte=period.start_at,
-                answered_at__lt=period.end_at,
-            )
-        )
+        for row in expected_records("complaints", county, period, as_of, ids)
         .order_by()
         .values("assigned_inspector_id")
         .annotate(
             expected=Count("pk"),
-            done=Count(
-                "pk", filter=Q(state__in=ANSWERED_STATES, answered_at__date__lte=F("due_on"))
-            ),
+            done=Count("pk", filter=DONE["complaints"]),
         )
     }
-    meetings = held_meetings(Meeting.objects.filter(county=county), period)
     attendance = {
         row["user__inspector"]: row
-        for row in Invitee.objects.filter(meeting__in=meetings, user__inspector__in=ids)
+        for row in expected_records("meetings", county, period, as_of, ids)
         .order_by()
         .values("user__inspector")
         .annotate(
-            expected=Count("pk", filter=Q(attendance__in=(*PRESENT, Attendance.ABSENT))),
-            done=Count("pk", filter=Q(attendance__in=PRESENT)),
+            expected=Count("pk", filter=EXPECTED_AT_MEETINGS),
+            done=Count("pk", filter=DONE["meetings"]),
         )
     }
     notices = {
         row["user__inspector"]: row
-        for row in NoticeRecipient.objects.filter(
-            user__inspector__in=ids,
-            notice__county=county,
-            notice__withdrawn_at__isnull=True,
-            notice__sent_at__gte=period.start_at,
-            notice__sent_at__lt=period.end_at,
-        )
+        for row in expected_records("notices", county, period, as_of, ids)
         .order_by()
         .values("user__inspector")
-        .annotate(expected=Count("pk"), done=Count("pk", filter=Q(read_at__isnull=False)))
+        .annotate(expected=Count("pk"), done=Count("pk", filter=DONE["notices"]))
     }
     adjustments = {}
     for row in AssessmentAdjustment.objects.filter(county=county, year=year).select_related(
@@ -206,7 +240,7 @@ def assess(county, year: int, today: datetime.date) -> list[Assessment]:
                 settings.weight_rectifications,
                 item_row.get("done", 0),
                 item_row.get("expected", 0),
-                _url("rectifications:board", inspector=inspector.phone, show="all"),
+                _records_url(inspector, year, "rectifications"),
             ),
             Part(
                 "complaints",
@@ -214,6 +248,7 @@ def assess(county, year: int, today: datetime.date) -> list[Assessment]:
                 settings.weight_complaints,
                 complaint_row.get("done", 0),
                 complaint_row.get("expected", 0),
+                _records_url(inspector, year, "complaints"),
             ),
             Part(
                 "meetings",
@@ -221,6 +256,7 @@ def assess(county, year: int, today: datetime.date) -> list[Assessment]:
                 settings.weight_meetings,
                 meeting_row.get("done", 0),
                 meeting_row.get("expected", 0),
+                _records_url(inspector, year, "meetings"),
             ),
             Part(
                 "notices",
@@ -228,6 +264,7 @@ def assess(county, year: int, today: datetime.date) -> list[Assessment]:
                 settings.weight_notices,
                 notice_row.get("done", 0),
                 notice_row.get("expected", 0),
+                _records_url(inspector, year, "notices"),
             ),
         ]
         results.append(

@@ -20,6 +20,11 @@ urlpatterns = [
     path("assessment/", views.assessment, name="assessment"),
     path("assessment/export/", views.assessment_export, name="assessment_export"),
     path("assessment/<int:pk>/", views.assessment_detail, name="assessment_detail"),
+    path(
+        "assessment/<int:pk>/<slug:part>/",
+        views.assessment_records,
+        name="assessment_records",
+    ),
     path("export/<slug:kind>/", views.export, name="export"),
     path("exports/<int:pk>/", views.export_job, name="export_job"),
     path("exports/<int:pk>/status/", views.export_status, name="export_status"),

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, ExpressionWrapper
 from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -835,6 +836,61 @@ def assessment_detail(request, pk: int):
             "adjust_form": adjust_form,
             "commend_form": commend_form,
             "back": f"{reverse('reports:assessment')}?county={county.code}&year={year}",
+        },
+    )
+
+
+@require_GET
+@roles_required(OFFICE_AND_COMMITTEE)
+def assessment_records(request, pk: int, part: str):
+    """The records one part of an inspector's score counted, each marked done or not."""
+    from reports.assessment import (
+        DONE,
+        EXPECTED_AT_MEETINGS,
+        LABELS,
+        LISTED_PARTS,
+        expected_records,
+    )
+
+    if part not in LISTED_PARTS:
+        raise Http404
+    inspector = get_object_or_404(
+        Inspector.objects.for_user(request.user).select_related("county"), pk=pk
+    )
+    today = timezone.localdate()
+    year = _assessment_year(request, today)
+    period = Period.year(year)
+    rows = expected_records(part, inspector.county, period, period.as_of(today), [pk])
+    if part == "meetings":
+        rows = rows.filter(EXPECTED_AT_MEETINGS)
+    related = {
+        "rectifications": ("school",),
+        "complaints": ("school",),
+        "meetings": ("meeting",),
+        "notices": ("notice",),
+    }[part]
+    ordering = {
+        "rectifications": ("deadline", "pk"),
+        "complaints": ("due_on", "pk"),
+        "meetings": ("meeting__starts_at", "pk"),
+        "notices": ("notice__sent_at", "pk"),
+    }[part]
+    rows = (
+        rows.select_related(*related)
+        .annotate(counted_done=ExpressionWrapper(DONE[part], output_field=BooleanField()))
+        .order_by(*ordering)
+    )
+    detail = reverse("reports:assessment_detail", args=[pk])
+    return render(
+        request,
+        "reports/assessment_records.html",
+        {
+            "inspector": inspector,
+            "part": part,
+            "label": LABELS[part],
+            "year": year,
+            "page": paginate(request, rows, per_page=50),
+            "back": f"{detail}?year={year}",
         },
     )
 

@@ -325,3 +325,52 @@ def test_a_county_office_sees_only_its_own_county(client, personas, month):
     assert "问题1" not in records.content.decode()
     school = reverse("reports:archive", args=[personas.school_a.pk])
     assert client.get(school).status_code == 404
+
+
+def test_the_assessment_shows_its_records_history_and_withdraws_a_commendation(
+    client, personas, month
+):
+    client.force_login(personas.office)
+    detail = reverse("reports:assessment_detail", args=[personas.inspector.pk]) + "?year=2026"
+    page = client.get(detail).content.decode()
+    # Each part's count links to the very records it counted (李 in 2026, as of 5 November).
+    listed = {
+        "rectifications": (2, ["问题1", "问题2"]),  # item 1 signed off, item 2 overdue
+        "complaints": (2, ["2026-10-17", "2026-11-04"]),  # due 17 Oct and 4 Nov
+        "meetings": (1, ["十月督学月例会"]),
+        "notices": (1, ["关于开展秋季开学专项督导的通知"]),
+    }
+    for part, (count, shown) in listed.items():
+        url = reverse("reports:assessment_records", args=[personas.inspector.pk, part])
+        assert f'href="{url}?year=2026"' in page, part
+        text = client.get(url, {"year": 2026}).content.decode()
+        assert re.search(r'<h1 class="h4 mb-1">[^<]*: (\d+)</h1>', text)[1] == str(count), part
+        assert all(name in text for name in shown), part
+    items = client.get(
+        reverse("reports:assessment_records", args=[personas.inspector.pk, "rectifications"]),
+        {"year": 2026},
+    ).content.decode()
+    assert items.count("text-bg-success") == 1  # item 1 signed off, item 2 not
+    # A year with nothing: the lists are empty.
+    empty = client.get(
+        reverse("reports:assessment_records", args=[personas.inspector.pk, "notices"]),
+        {"year": 2025},
+    ).content.decode()
+    assert re.search(r'<h1 class="h4 mb-1">[^<]*: (\d+)</h1>', empty)[1] == "0"
+    # Adjustments are kept and shown with their reasons, whoever added them and when.
+    client.post(detail, {"adjust-points": "2.5", "adjust-reason": "承担专项督导任务"})
+    client.post(detail, {"adjust-points": "-1", "adjust-reason": "一次记录迟交"})
+    page = client.get(detail).content.decode()
+    assert "+2.5" in page and "承担专项督导任务" in page
+    assert "-1.0" in page and "一次记录迟交" in page
+    assert AssessmentAdjustment.objects.count() == 2
+    # Commended, then withdrawn: the badge goes and the ranking export says no.
+    client.post(detail, {"commended": "1", "commend-note": "全年无逾期"})
+    assert "撤销表彰" in client.get(detail).content.decode()
+    response = client.post(detail, {"commended": "0", "commend-note": ""}, follow=True)
+    assert "撤销" in response.content.decode()
+    assert not Commendation.objects.filter(inspector=personas.inspector, year=2026).exists()
+    export = client.get(reverse("reports:assessment_export") + "?year=2026")
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    rows = {row[1]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["李督学"][-1] != "是" and rows["李督学"][-3] == 1.5

@@ -10,6 +10,7 @@ from reports.assessment import assess
 from reports.periods import Period
 from tests.factories import county_settings_form_data
 from tests.factories_reports import october
+from visits.models import Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +58,30 @@ def test_the_weights_decide_the_score(personas):
     # Complaints: 李 answered the one due on 17 October in time, and the one due on 4 November
     # not yet; 王 answered one late and the other is still being verified.
     assert scores(complaints=1) == {"李督学": Decimal("50.0"), "王督学": Decimal("0.0")}
+
+
+def test_the_records_meetings_and_notices_weights(personas):
+    month = october(personas)
+    settings = month.county.settings
+    today = datetime.date(2026, 11, 5)
+    # 李 led three visits in October (B on the 8th and 22nd, A on the 15th); the one of the
+    # 22nd was submitted five days later, past the two days the county allows.
+    late = Visit.objects.get(school=month.school_b, arrived_at__day=22)
+    Visit.objects.filter(pk=late.pk).update(submitted_at=late.arrived_at + datetime.timedelta(5))
+
+    def scores(**weights):
+        for name in ("visits", "records", "rectifications", "complaints", "meetings", "notices"):
+            setattr(settings, f"weight_{name}", weights.get(name, 0))
+        settings.save()
+        return {row.inspector.name: row.score for row in assess(month.county, 2026, today)}
+
+    # Records: 李 2 of 3 on time; 王 led the special visit of 16 October and the routine one of
+    # 30 September, both submitted the same day (the draft of 20 October is not a record).
+    assert scores(records=1) == {"李督学": Decimal("66.7"), "王督学": Decimal("100.0")}
+    # Meetings: 李 was invited to the meeting of 9 October and came; 王 has no login, so was
+    # invited to nothing: the part is left out and, with no other part, there is no score.
+    assert scores(meetings=1) == {"李督学": Decimal("100.0"), "王督学": None}
+    # Notices: 李 read the notice of 12 October; nothing was sent to 王.
+    assert scores(notices=1) == {"李督学": Decimal("100.0"), "王督学": None}
+    # Records weighted 3 and meetings 1: 李 (3 × 2/3 + 1 × 1) / 4 = 75.0; 王 only records.
+    assert scores(records=3, meetings=1) == {"李督学": Decimal("75.0"), "王督学": Decimal("100.0")}

@@ -444,6 +444,9 @@ CASES |= {
     "reports:assessment": Case(COUNTY_PAGES),
     "reports:assessment_export": Case(COUNTY_PAGES),
     "reports:assessment_detail": Case(COUNTY_STAFF, kwargs=lambda p: _pk(p.inspector)),
+    "reports:assessment_records": Case(
+        COUNTY_STAFF, kwargs=lambda p: {"pk": p.inspector.pk, "part": "rectifications"}
+    ),
     "reports:export": Case(COUNTY_PAGES, kwargs=lambda p: {"kind": "visits"}),
     # An export is its requester's own (the persona office's).
     "reports:export_job": Case(
