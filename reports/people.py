@@ -4,7 +4,9 @@ what is due next."""
 import datetime
 
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from inspectors.models import Inspector
@@ -43,6 +45,11 @@ def _unread_notices(user):
     )
 
 
+def _visits_url(inspector, **period) -> str:
+    """The inspector's own visit records in a month or from 1 January to today."""
+    return f"{reverse('visits:visit_list')}?{urlencode({'inspector': inspector.phone, **period})}"
+
+
 def inspector_page(user) -> dict:
     today = timezone.localdate()
     now = timezone.now()
@@ -66,8 +73,18 @@ def inspector_page(user) -> dict:
         "inspector": user.inspector,
         "duty": month_duty(county.settings, year=today.year, month=today.month),
         "duty_rows": [
-            (_("This month (%(month)s)") % {"month": month.label}, this_month, month),
-            (_("This year so far"), this_year, year),
+            (
+                _("This month (%(month)s)") % {"month": month.label},
+                this_month,
+                _visits_url(user.inspector, month=month.key),
+            ),
+            (
+                _("This year so far"),
+                this_year,
+                _visits_url(
+                    user.inspector, date_from=year.start.isoformat(), date_to=today.isoformat()
+                ),
+            ),
         ],
         "month": month,
         "year": year,

@@ -2,6 +2,7 @@
 view, the inspector's and principal's pages, the summary, the archive, the assessment and the
 list exports."""
 
+import datetime
 import io
 import re
 from decimal import Decimal
@@ -11,6 +12,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from rectifications.models import RectificationItem
 from reports.models import AssessmentAdjustment, Commendation, ExportJob, JobState
 from schools.models import County
 from tests import factories
@@ -181,6 +183,49 @@ def test_the_inspector_and_principal_pages(client, personas, month):
     assert "鲁沙尔镇中心学校督导情况" in html
     assert reverse("reports:archive", args=[personas.school_a.pk]) in html
     assert client.get(reverse("reports:my_page")).status_code == 403
+
+
+def test_the_inspectors_own_figures(client, personas, month):
+    client.force_login(personas.inspector_user)
+    response = client.get(reverse("reports:my_page"))
+    (_label, this_month, month_url), (_label, this_year, year_url) = response.context["duty_rows"]
+    # 5 November: 李 covers B, one duty visit a school month; none yet in November.
+    assert (this_month.due, this_month.done, this_month.led) == (1, 0, 0)
+    # The year so far: 9 school months to November, B visited (twice) only in October; 李 led
+    # B ×2 and A ×1 in October, all recorded the same day, and joined nobody's visit.
+    assert (this_year.due, this_year.done) == (9, 1)
+    assert (this_year.led, this_year.on_time, this_year.co_visits) == (3, 3, 0)
+    # Open items of his: item 2 at B (overdue since 30 October); item 3 at C is 王's.
+    assert response.context["item_count"] == 1 and response.context["overdue_count"] == 1
+    assert response.context["attendance"] == {"invited": 1, "present": 1, "absent": 0, "excused": 0}
+    assert response.context["notices"] == []  # he read the notice of 12 October
+    html = response.content.decode()
+    assert "1 / 9" in html and "0 / 1" in html
+    # The visit-record links carry the period: the month, or 1 January to today.
+    assert "month=2026-11" in month_url
+    assert "date_from=2026-01-01&date_to=2026-11-05" in year_url
+    # His three October visits (the one of 30 September at C is 王's).
+    assert client.get(year_url).context["page"].paginator.count == 3
+    assert client.get(month_url).context["page"].paginator.count == 0
+
+
+def test_the_principals_own_figures(client, personas, month):
+    # Two of the county's items moved to school A: one overdue, one due within two weeks.
+    RectificationItem.objects.filter(pk=month.items[2].pk).update(school=personas.school_a)
+    RectificationItem.objects.filter(pk=month.items[3].pk).update(
+        school=personas.school_a, deadline=datetime.date(2026, 11, 12)
+    )
+    client.force_login(personas.principal)
+    response = client.get(reverse("reports:school_page"))
+    context = response.context
+    # School A: one visit (15 October), unread and unanswered; none yet in November.
+    assert context["counts"] == {"month": 0, "year": 1, "unread": 1, "unanswered": 1}
+    assert context["item_count"] == 2
+    assert [item.pk for item in context["overdue"]] == [month.items[2].pk]
+    assert [item.pk for item in context["due_soon"]] == [month.items[3].pk]
+    assert [r.notice.title for r in context["notices"]] == ["关于开展秋季开学专项督导的通知"]
+    html = response.content.decode()
+    assert "2026-10-30" in html and "2026-11-12" in html
 
 
 def test_the_summary_prints_the_dashboard_numbers(client, personas, month):
