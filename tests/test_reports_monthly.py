@@ -303,3 +303,37 @@ def test_a_job_left_by_a_stopped_worker_does_not_block_the_month(personas, month
         fresh, created = request_monthly_report(county=month.county, period=OCTOBER)
     stuck.refresh_from_db()
     assert stuck.state == JobState.FAILED and created and fresh.version == 2
+
+
+def test_the_office_compiles_any_date_range_on_demand(
+    client, personas, month, django_capture_on_commit_callbacks
+):
+    client.force_login(personas.office)
+    url = reverse("reports:monthly_list")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"month": "", "start": "2026-10-10", "end": "2026-10-20"})
+    report = MonthlyReport.objects.get()
+    assert response["Location"] == reverse("reports:monthly_detail", args=[report.pk])
+    assert (report.period_start.isoformat(), report.period_end.isoformat()) == (
+        "2026-10-10",
+        "2026-10-20",
+    )
+    assert report.state == JobState.DONE
+    figures = {row[0]: row[1] for row in _rows(_book(report.file.read())["汇总"])}
+    # 10–20 October, both days counted: A on the 15th and C's special visit on the 16th (B's
+    # of the 8th and 22nd fall outside); item 2 opened on the 20th (1 and 4 before the 10th);
+    # submissions received on the 10th and the 20th.
+    assert figures["本期督导次数（各类）"] == 2
+    assert figures["新增整改事项"] == 1
+    assert figures["收到社会监督来件"] == 2
+    # Ranges that make no report: a clear message on the page, nothing queued.
+    refused = {
+        ("2026-10-20", "2026-10-10"): "结束日期早于开始日期",
+        ("2025-01-01", "2026-10-31"): "一份报表最多覆盖一年",
+        ("2026-12-01", "2026-12-31"): "该期间尚未开始",
+        ("2026-10-10", ""): "请填写月份，或同时填写起止日期",
+    }
+    for (start, end), message in refused.items():
+        page = client.post(url, {"start": start, "end": end}).content.decode()
+        assert message in page, (start, end)
+    assert MonthlyReport.objects.count() == 1
