@@ -563,7 +563,7 @@ def sign_in_code(request, pk: int):
         reverse("meetings:sign_in", args=[meeting.pk, services.sign_in_token(meeting)])
     )
     response = HttpResponse(qr_svg(url), content_type="image/svg+xml")
-    response["Cache-Control"] = "no-store"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
