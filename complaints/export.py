@@ -3,16 +3,15 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dudao.xlsx import sheet_response
+from dudao.xlsx import streamed_sheet_response
 
 
 def _local(moment):
     return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
 
-def submissions_response(submissions, *, personal: bool):
-    yes, no = _("Yes"), _("No")
-    header = [
+def header(personal: bool = False) -> list:
+    columns = [
         _("Reference"),
         _("Received at"),
         _("Channel"),
@@ -30,39 +29,49 @@ def submissions_response(submissions, *, personal: bool):
         _("Rectification item"),
     ]
     if personal:
-        header += [_("Name"), _("Phone"), _("Relation to the school"), _("What was submitted")]
+        columns += [_("Name"), _("Phone"), _("Relation to the school"), _("What was submitted")]
+    return columns
 
-    def row(submission):
-        values = [
-            submission.reference,
-            _local(submission.received_at),
-            submission.get_channel_display(),
-            submission.get_category_display(),
-            submission.school.name,
-            submission.school.township.name,
-            submission.matter.name if submission.matter else "",
-            submission.get_state_display(),
-            submission.due_on,
-            yes if submission.is_overdue else no,
-            str(submission.assigned_inspector or ""),
-            submission.verified_summary,
-            submission.public_reply,
-            _local(submission.answered_at),
-            submission.rectification_item_id or "",
+
+def row(submission, personal: bool = False) -> list:
+    values = [
+        submission.reference,
+        _local(submission.received_at),
+        submission.get_channel_display(),
+        submission.get_category_display(),
+        submission.school.name,
+        submission.school.township.name,
+        submission.matter.name if submission.matter else "",
+        submission.get_state_display(),
+        submission.due_on,
+        _("Yes") if submission.is_overdue else _("No"),
+        str(submission.assigned_inspector or ""),
+        submission.verified_summary,
+        submission.public_reply,
+        _local(submission.answered_at),
+        submission.rectification_item_id or "",
+    ]
+    if personal:
+        values += [
+            submission.name,
+            submission.phone,
+            submission.get_relation_display(),
+            submission.text,
         ]
-        if personal:
-            values += [
-                submission.name,
-                submission.phone,
-                submission.get_relation_display(),
-                submission.text,
-            ]
-        return values
+    return values
 
+
+def filename(personal: bool = False) -> str:
     suffix = "-personal" if personal else ""
-    return sheet_response(
+    return f"complaints-{timezone.localdate():%Y%m%d}{suffix}.xlsx"
+
+
+def submissions_response(submissions, *, personal: bool):
+    """At most ``INLINE_EXPORT_ROWS`` rows (longer lists go to the worker), written row by row
+    to a temporary file and streamed from it."""
+    return streamed_sheet_response(
         title=_("Public submissions"),
-        header=header,
-        rows=(row(submission) for submission in submissions.iterator(chunk_size=1000)),
-        filename=f"complaints-{timezone.localdate():%Y%m%d}{suffix}.xlsx",
+        header=header(personal),
+        rows=(row(submission, personal) for submission in submissions.iterator(chunk_size=1000)),
+        filename=filename(personal),
     )

@@ -39,6 +39,7 @@ from complaints.models import (
 )
 from dudao.files import private_file_response
 from dudao.pagination import paginate
+from dudao.xlsx import INLINE_EXPORT_ROWS
 from schools.access import county_choices, county_for
 from schools.models import County, School
 
@@ -252,6 +253,20 @@ def submission_export(request):
         and (request.user.is_office or request.user.is_superuser)
     )
     submissions = form.filter(_listing(request.user)).order_by("received_at", "pk")
+    if submissions.count() > INLINE_EXPORT_ROWS:  # too long for the request
+        query = request.GET.copy()
+        query.pop("personal", None)
+        if personal:  # every row's view is recorded: only for lists short enough to read
+            messages.error(
+                request,
+                _(
+                    "An export with names and phone numbers holds at most %(rows)d cases; "
+                    "narrow the filter. Nothing was exported."
+                )
+                % {"rows": INLINE_EXPORT_ROWS},
+            )
+            return redirect(f"{reverse('complaints:list')}?{query.urlencode()}")
+        return redirect(f"{reverse('reports:export', args=['complaints'])}?{query.urlencode()}")
     if personal:
         services.record_personal_data_views(
             user=request.user, submissions=list(submissions), purpose=PersonalDataPurpose.EXPORT

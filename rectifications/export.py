@@ -4,7 +4,7 @@ and the worker's export of a long list (``reports.exports``)."""
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dudao.xlsx import sheet_response
+from dudao.xlsx import streamed_sheet_response
 
 
 def _local(moment):
@@ -57,7 +57,7 @@ def row(item) -> list:
 
 def items_response(items):
     rows = (row(item) for item in items.iterator(chunk_size=1000))
-    return sheet_response(
+    return streamed_sheet_response(
         title=_("Rectification items"),
         header=header(),
         rows=rows,

@@ -16,6 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from accounts.access import COUNTY_READERS, OFFICE_AND_COMMITTEE, has_role
+from complaints import export as complaint_export
+from complaints.forms import SubmissionFilterForm
+from complaints.models import Submission
 from inspectors.forms import InspectorFilterForm
 from inspectors.models import Inspector
 from rectifications import export as item_export
@@ -100,6 +103,16 @@ def _inspectors(user, params):
     form = _checked(InspectorFilterForm(params, user=user))
     inspectors = Inspector.objects.for_user(user).select_related("zone").with_load()
     return form.filter(inspectors).order_by("name", "pk")
+
+
+def _complaints(user, params):
+    """The office's submission list as filtered (never the personal columns: those are only
+    exported during the request, where each row's view is recorded)."""
+    form = _checked(SubmissionFilterForm(params))
+    submissions = Submission.objects.for_user(user).select_related(
+        "school__township", "matter", "assigned_inspector"
+    )
+    return form.filter(submissions).order_by("received_at", "pk")
 
 
 def _yes_no(value: bool) -> str:
@@ -223,6 +236,16 @@ EXPORTS = {
             rows_of=_inspectors,
             header=_inspector_header,
             row=_inspector_row,
+        ),
+        ListExport(
+            kind="complaints",
+            list_url="complaints:list",
+            title=lambda: _("Public submissions"),
+            filename=complaint_export.filename,
+            may_export=lambda user: has_role(user, OFFICE_AND_COMMITTEE),
+            rows_of=_complaints,
+            header=complaint_export.header,
+            row=complaint_export.row,
         ),
     )
 }

@@ -135,6 +135,7 @@ class ExportKind(models.TextChoices):
     RECTIFICATIONS = "rectifications", _("Rectification items")
     SCHOOLS = "schools", _("Schools")
     INSPECTORS = "inspectors", _("Inspectors")
+    COMPLAINTS = "complaints", _("Public submissions")
 
 
 class ExportJobQuerySet(ScopedQuerySet):

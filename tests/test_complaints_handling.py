@@ -342,7 +342,7 @@ def test_holidays_are_typed_on_the_county_settings_page(client, personas):
 
 def test_exports_leave_personal_data_out_unless_the_office_asks(client, personas, case):
     def sheet(response):
-        rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+        rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
         return rows[0], rows[1:]
 
     client.force_login(personas.committee)

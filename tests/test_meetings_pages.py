@@ -364,7 +364,7 @@ def test_rectification_pages_show_an_item_without_school(client, personas, towns
     summary = client.get(reverse("rectifications:summary"))
     assert summary.status_code == 200
     export = client.get(reverse("rectifications:export"))
-    rows = list(load_workbook(io.BytesIO(export.content)).active.values)
+    rows = list(load_workbook(io.BytesIO(b"".join(export.streaming_content))).active.values)
     assert any("协调操场硬化用地" in row for row in rows)
     client.force_login(personas.committee)
     assert client.get(reverse("rectifications:item", args=[township_item.pk])).status_code == 200

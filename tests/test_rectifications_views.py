@@ -114,7 +114,7 @@ def test_export_is_filtered_and_formula_neutral(client, personas):
     RectificationItem.objects.filter(pk=sneaky.pk).update(description='=HYPERLINK("x")')
     response = client.get(reverse("rectifications:export"), {"severity": "general"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows())
     assert len(rows) == 2  # header + the one general item
     assert rows[1][5].value == '=HYPERLINK("x")'  # as typed, in a quote-prefixed text cell

@@ -332,6 +332,38 @@ def test_a_long_export_runs_in_the_worker_with_progress(
     assert client.get(reverse("reports:export_job", args=[job.pk])).status_code == 404
 
 
+def test_a_long_complaints_export_runs_in_the_worker_without_personal_data(
+    client, personas, month, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr("reports.views.INLINE_EXPORT_ROWS", 2)
+    monkeypatch.setattr("complaints.views.INLINE_EXPORT_ROWS", 2)
+    client.force_login(personas.office)
+    # Four cases in 湟中县 (three received in October, one in September): too long.
+    handed = client.get(reverse("complaints:export"), {"channel": "online"})
+    assert handed["Location"] == reverse("reports:export", args=["complaints"]) + "?channel=online"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(handed["Location"])
+    job = ExportJob.objects.get()
+    assert (job.kind, job.rows, job.state) == ("complaints", 4, JobState.DONE)
+    assert response["Location"] == reverse("reports:export_job", args=[job.pk])
+    download = client.get(reverse("reports:export_download", args=[job.pk]))
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    header, *rows = list(sheet.values)
+    assert header[0] == "编号" and "电话" not in header and len(rows) == 4
+    # With names and phone numbers (every row's view recorded): refused above the limit.
+    refused = client.get(
+        reverse("complaints:export"), {"channel": "online", "personal": "on"}, follow=True
+    )
+    assert "最多导出" in refused.content.decode()
+    assert ExportJob.objects.count() == 1
+    # A short list is still written during the request, and streamed.
+    short = client.get(reverse("complaints:export"), {"q": "多巴镇"})
+    assert short.streaming
+    assert (
+        len(list(load_workbook(io.BytesIO(b"".join(short.streaming_content))).active.values)) == 3
+    )
+
+
 def test_the_school_and_inspector_lists_export_their_filter(client, personas, month):
     client.force_login(personas.committee)
     listed = client.get(reverse("schools:school_list"), {"township": month.township_2.pk})

@@ -153,7 +153,7 @@ def test_export_contains_the_filtered_visits(client, personas):
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
     assert ".xlsx" in response["Content-Disposition"]
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     header, *data = list(sheet.iter_rows())
     assert len(data) == 1
     cells = dict(zip([cell.value for cell in header], data[0], strict=True))

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from dudao.xlsx import sheet_response
+from dudao.xlsx import streamed_sheet_response
 from visits.models import CheckInStatus, VisitKind, VisitMethod, VisitStatus
 
 
@@ -79,4 +79,4 @@ def row(visit) -> list:
 def visits_response(visits, *, filename: str):
     """Rows of ``visits`` (annotated by ``with_list_columns``, co-inspectors prefetched)."""
     rows = (row(visit) for visit in visits.iterator(chunk_size=500))
-    return sheet_response(title=_("Visits"), header=header(), rows=rows, filename=filename)
+    return streamed_sheet_response(title=_("Visits"), header=header(), rows=rows, filename=filename)
