@@ -32,7 +32,10 @@ def run(job: str) -> dict:
     import django
 
     django.setup()
+    from django.core.management import call_command
     from django.utils import timezone
+
+    call_command("migrate", verbosity=0)  # the tree may have moved on since the generator ran
 
     from accounts.models import User
     from bench import province

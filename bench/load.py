@@ -257,16 +257,22 @@ def pages_and_fixtures(args, workdir: Path) -> tuple[dict, list[Page], dict]:
 
     state = {"users": users}
     if not args.skip_posts:
-        drafts = make_drafts(users["inspector"], args.post_supply, today)
-        items = make_open_items(users["principal"], users["inspector"], args.post_supply, today)
+        # Other people of the big county than the measured ones: thousands of drafts and open
+        # items would change what the inspector's and the principal's own pages show.
+        poster, school_user = posting_users(office.county, users)
+        logins.update(poster=poster.username, school_user=school_user.username)
+        users.update(poster=poster, school_user=school_user)
+        drafts = make_drafts(poster, args.post_supply, today)
+        items = make_open_items(school_user, poster, args.post_supply, today)
         state.update(drafts=drafts, items=items)
-        (workdir / "visit.body").write_text(visit_submit_body(users["inspector"], drafts[0]))
+        (workdir / "visit.body").write_text(visit_submit_body(poster, drafts[0]))
         plan = urllib.parse.quote("已制定整改方案，明确责任人和完成时间。")
-        (workdir / "step.body").write_text(f"text={plan}")
+        # The step forms are prefixed with their action (rectifications.forms).
+        (workdir / "step.body").write_text(f"plan_submitted-text={plan}")
         pages += [
             Page(
                 "POST submit a visit (2 problems)",
-                "inspector",
+                "poster",
                 str(workdir / "visit.body"),
                 method="POST",
                 expected=302,
@@ -276,7 +282,7 @@ def pages_and_fixtures(args, workdir: Path) -> tuple[dict, list[Page], dict]:
             ),
             Page(
                 "POST a rectification plan",
-                "principal",
+                "school_user",
                 str(workdir / "step.body"),
                 method="POST",
                 expected=302,
@@ -286,6 +292,28 @@ def pages_and_fixtures(args, workdir: Path) -> tuple[dict, list[Page], dict]:
             ),
         ]
     return logins, pages, state
+
+
+def posting_users(county, users: dict):
+    """An inspector with schools and a principal of the county, neither of them measured."""
+    from accounts.models import Role, User
+    from inspectors.models import Assignment
+
+    measured = [user.pk for user in users.values()]
+    covering = Assignment.objects.current().values("inspector_id")
+    poster = (
+        User.objects.filter(county=county, role=Role.INSPECTOR, inspector_id__in=covering)
+        .exclude(pk__in=measured)
+        .order_by("pk")
+        .first()
+    )
+    school_user = (
+        User.objects.filter(county=county, role=Role.PRINCIPAL)
+        .exclude(pk__in=measured)
+        .order_by("pk")
+        .first()
+    )
+    return poster, school_user
 
 
 def make_drafts(inspector_user, count: int, today) -> list[int]:
