@@ -85,3 +85,4 @@ class AnnouncementAdmin(admin.ModelAdmin):
     list_display = ("title", "county", "published_on", "is_published")
     list_filter = ("county", "is_published")
     search_fields = ("title",)
+    raw_id_fields = ("created_by",)

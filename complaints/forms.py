@@ -24,6 +24,7 @@ from complaints.models import (
     SubmissionState,
 )
 from dudao.photos import process_photo
+from inspectors.forms import InspectorSearchField
 from inspectors.models import Inspector, Plaque
 from rectifications.models import Severity, deadline_error
 from rectifications.services import default_deadline
@@ -371,7 +372,7 @@ class ReassignForm(StepForm):
     submit_label = _("Reassign")
     submit_class = "btn-outline-secondary"
     office_only = True
-    inspector = forms.ModelChoiceField(Inspector.objects.none(), label=_("Inspector"))
+    inspector = InspectorSearchField(Inspector.objects.none(), label=_("Inspector"))
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
     def __init__(self, *args, submission, **kwargs):

@@ -39,6 +39,7 @@ from complaints.models import (
 )
 from dudao.files import private_file_response
 from dudao.pagination import paginate
+from dudao.pickers import picker_response
 from dudao.xlsx import INLINE_EXPORT_ROWS
 from schools.access import county_choices, county_for
 from schools.models import County, School
@@ -119,6 +120,12 @@ def _detail_context(request, submission, bound=None) -> dict:
 @login_required
 def submission_detail(request, pk: int):
     submission = _submission(request.user, pk)
+    if pick := request.GET.get("pick"):  # a find box of a step form (e.g. reassign's inspector)
+        steps = step_forms_for(submission, request.user)
+        form = next((form for form in steps if pick.startswith(f"{form.prefix}-")), None)
+        if form is None:
+            raise Http404
+        return picker_response(request, form)
     return render(
         request, "complaints/submission_detail.html", _detail_context(request, submission)
     )

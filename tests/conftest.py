@@ -4,6 +4,7 @@ Tests marked ``postgres``, ``redis`` or ``browser`` skip with a reason when the 
 part; with ``DUDAO_REQUIRE_ALL=1`` (set by ``.ci/run``) such a skip is a failure instead.
 """
 
+import logging
 import os
 import shutil
 from dataclasses import dataclass
@@ -70,6 +71,20 @@ def _stack_requirements(request):
         skip_or_fail("needs Redis: set REDIS_URL=redis://...")
     if request.node.get_closest_marker("browser") and not shutil.which(CHROMIUM):
         skip_or_fail(f"needs Chromium at {CHROMIUM}")
+
+
+@pytest.fixture(autouse=True)
+def _root_logger_level_kept():
+    """A Celery worker started by a test sets the root logger's level (to ERROR), and a logging
+    set-up run in-process may disable existing loggers; undo both, so the warnings later tests
+    look for are not dropped, whatever order the tests run in."""
+    root = logging.getLogger()
+    level = root.level
+    yield
+    root.setLevel(level)
+    for logger in logging.Logger.manager.loggerDict.values():
+        if isinstance(logger, logging.Logger):
+            logger.disabled = False
 
 
 @dataclass

@@ -411,3 +411,14 @@ def test_open_rectification_needs_the_confirmed_problem(personas, case):
         )
     case.refresh_from_db()
     assert case.state == SubmissionState.NEW and case.rectification_item is None
+
+
+def test_the_office_finds_the_inspector_to_reassign_to_by_name(client, personas, case, colleague):
+    client.force_login(personas.office)
+    url = reverse("complaints:detail", args=[case.pk])
+    name = colleague.inspector.name
+    found = client.get(url, {"pick": "reassign-inspector", "term": name[:2]}).json()
+    assert [row["id"] for row in found["results"]] == [str(colleague.inspector_id)]
+    assert client.get(url, {"pick": "answer-nothing", "term": "x"}).status_code == 404
+    client.force_login(personas.principal)
+    assert client.get(url, {"pick": "reassign-inspector", "term": "x"}).status_code == 404

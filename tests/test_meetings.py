@@ -432,7 +432,7 @@ def test_the_screen_shows_a_fresh_svg_code_during_the_meeting_only(client, perso
     screen = client.get(reverse("meetings:sign_in_screen", args=[meeting.pk]))
     assert b"sign_in_screen.js" in screen.content and b"<script>" not in screen.content
     code = client.get(reverse("meetings:sign_in_code", args=[meeting.pk]))
-    assert code["Content-Type"] == "image/svg+xml" and code["Cache-Control"] == "no-store"
+    assert code["Content-Type"] == "image/svg+xml" and code["Cache-Control"] == "private, no-store"
     assert code.content.startswith(b"<?xml") or b"<svg" in code.content[:200]
     later = make_meeting(personas)
     assert client.get(reverse("meetings:sign_in_code", args=[later.pk])).status_code == 404

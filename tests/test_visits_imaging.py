@@ -172,6 +172,7 @@ def test_stamp_uses_a_chinese_font():
 def test_stamp_falls_back_to_pillows_font_with_a_warning(monkeypatch, caplog):
     monkeypatch.setattr(photos, "STAMP_FONTS", (("/nonexistent/font.ttc", 0),))
     photos._cjk_font_file.cache_clear()
+    caplog.set_level("WARNING", logger=photos.logger.name)
     try:
         photo = process(encode(Image.new("RGB", (800, 600), GREY)))
     finally:
