@@ -43,16 +43,23 @@ def test_the_last_full_month_report_is_issued_with_real_numbers(huangzhong):
     summary = load_workbook(io.BytesIO(report.file.read()))["汇总"]
     figures = {row[0]: row[1] for row in summary.iter_rows(min_row=4, values_only=True)}
     assert figures["开办学校（当前）"] > 150
-    assert figures["本期督导次数（各类）"] > 50
-    assert 0 < figures["已完成经常性督导（校次）"] <= figures["应完成经常性督导（校次）"]
-    assert figures["新增整改事项"] > 0 and figures["召开会议"] > 0
+    if period.start.month in huangzhong.settings.holiday_months:  # no duty in the holidays
+        assert figures["应完成经常性督导（校次）"] == 0
+        assert figures["本期督导次数（各类）"] > 0
+    else:
+        assert figures["本期督导次数（各类）"] > 50
+        assert 0 < figures["已完成经常性督导（校次）"] <= figures["应完成经常性督导（校次）"]
+        assert figures["新增整改事项"] > 0 and figures["召开会议"] > 0
     assert MonthlyReport.objects.filter(state=JobState.DONE).count() == 2  # and 金坛区's
 
 
 def test_the_dashboard_counts_the_demo(huangzhong):
     office = User.objects.get(username="office")
     today = timezone.localdate()
-    total = compute(Scope(office, (huangzhong,)), last_full_month(today), today=today).total()
+    period = last_full_month(today)
+    while period.start.month in huangzhong.settings.holiday_months:  # a month with a duty
+        period = last_full_month(period.start)
+    total = compute(Scope(office, (huangzhong,)), period, today=today).total()
     assert total.visits > 50 and total.duty_done > 0 and total.opened > 0
     assert total.unresolved > 0 and total.overdue > 0 and total.meetings > 0
 
