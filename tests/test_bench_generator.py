@@ -45,6 +45,7 @@ class DryWriter(province.Writer):
         pass
 
 
+@pytest.mark.django_db  # the generator writes in one transaction, even when a writer keeps rows
 def test_same_seed_same_province_and_another_seed_another():
     def rows(seed):
         writer = DryWriter()
