@@ -178,6 +178,7 @@ class PlaqueFlags:
     """Where one school stands with its plaque, without the rows to show it (``statuses``)."""
 
     school_id: int
+    township_id: int
     is_posted: bool
     is_current: bool
     lacks_photo: bool
@@ -188,20 +189,22 @@ class PlaqueFlags:
         return self.is_posted and not self.is_current
 
 
-def flags(schools, *, county=None) -> list[PlaqueFlags]:
+def flags(schools, *, counties=()) -> list[PlaqueFlags]:
     """``statuses`` reduced to its yes/no answers, for counting a county of a thousand schools
-    or a province of thirty thousand (``county`` None: each school's own) in a fixed few
-    queries: plain values instead of model rows, the latest posting only, the labels and the
-    duties translated once. ``schools`` keep their order."""
+    or a province of thirty thousand in a fixed few queries: plain values instead of model rows,
+    the latest posting only, the labels and the duties translated once. ``counties`` are the
+    schools' counties where the caller has them loaded (the others are loaded here).
+    ``schools`` keep their order."""
     from schools.models import County, SupervisionMatter
 
     rows = list(
-        schools.values_list("pk", "county_id", "name", "plaque__number", "plaque__public_url")
+        schools.values_list(
+            "pk", "county_id", "township_id", "name", "plaque__number", "plaque__public_url"
+        )
     )
-    if county is not None:
-        counties = {county.pk: county}
-    else:
-        counties = County.objects.in_bulk({row[1] for row in rows})
+    counties = {county.pk: county for county in counties}
+    if missing := {row[1] for row in rows} - counties.keys():
+        counties |= County.objects.in_bulk(missing)
     matters = {pk: [] for pk in counties}
     for county_id, name in (
         SupervisionMatter.objects.filter(county_id__in=list(counties), is_active=True)
@@ -231,7 +234,7 @@ def flags(schools, *, county=None) -> list[PlaqueFlags]:
     kinds = {value: str(label) for value, label in InspectorKind.choices}
     duties = [str(duty) for duty in DUTIES]
     found = []
-    for pk, county_id, name, number, url in rows:
+    for pk, county_id, township_id, name, number, url in rows:
         team = teams.get(pk, [])
         posting = latest.get(pk)
         current = False
@@ -263,6 +266,7 @@ def flags(schools, *, county=None) -> list[PlaqueFlags]:
         found.append(
             PlaqueFlags(
                 school_id=pk,
+                township_id=township_id,
                 is_posted=posting is not None,
                 is_current=current,
                 lacks_photo=posting is not None and not posting[0],

@@ -441,10 +441,10 @@ def fully_covered(scope: Scope, county=None) -> list[tuple[int, int]]:
     schools = scope.schools().active()
     if county is not None:
         schools = schools.filter(county=county)
-    township_of = dict(schools.order_by().values_list("pk", "township_id"))
+    counties = scope.counties if county is None else (county,)
     return [
-        (found.school_id, township_of[found.school_id])
-        for found in flags(schools, county=county)
+        (found.school_id, found.township_id)
+        for found in flags(schools, counties=counties)
         if found.is_current and found.has_inspector
     ]
 

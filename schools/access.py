@@ -25,8 +25,12 @@ def _pickable(user):
 def county_for(request) -> County:
     """The county a county-wide page shows: the user's own; a superuser or a region user picks
     one (of the region's) with ?county=."""
-    if request.user.county_id:
-        return request.user.county
+    user = request.user
+    if user.county_id:
+        if not user._meta.get_field("county").is_cached(user):
+            # County pages read the county's settings too: one query for both.
+            user.county = County.objects.select_related("settings").get(pk=user.county_id)
+        return user.county
     counties = _pickable(request.user)
     code = request.GET.get("county")
     if code:

@@ -73,7 +73,7 @@ def plaque_coverage(schools, *, county: County, limit: int | None) -> PlaqueCove
     # Every school is weighed by ``plaques.flags`` (plain values, a few queries); the full
     # status, with what changed since printing, is built only for the rows shown.
     schools = schools.active()
-    found = flags(schools, county=county)
+    found = flags(schools, counties=(county,))
     lists = {
         "unposted": [f.school_id for f in found if not f.is_posted],
         "outdated": [f.school_id for f in found if f.is_outdated],
