@@ -624,7 +624,7 @@ def main() -> int:
     parser.add_argument(
         "--in-process", action="store_true", help="only the query counts and CPU times, no wrk"
     )
-    parser.add_argument("--post-supply", type=int, default=3000, help="drafts and items to make")
+    parser.add_argument("--post-supply", type=int, default=8000, help="drafts and items to make")
     # Production queues tasks in Redis; with no worker in the run they wait there and the queue
     # is dropped at the end. An empty value runs tasks inside the requests instead.
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/15")
