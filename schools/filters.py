@@ -1,0 +1,75 @@
+"""County first in the filters of a list that a user of several counties reads.
+
+A province has hundreds of townships and, each county keeping its own list, hundreds of
+supervision matters: one select of them all is too long to use or to send. A region user (or a
+superuser) therefore picks a county first, by its division code as on the other county pages
+(``?county=630122``); the selects of a county's own rows then list that county's only, and until
+one is chosen they hold a single choice that says so. A county user sees no county select.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from schools.models import County
+
+
+def reads_several_counties(user) -> bool:
+    """A region user, or a superuser without a county of their own."""
+    return not user.county_id and (user.is_region or user.is_superuser)
+
+
+def counties_of(user):
+    """The counties whose records ``user`` reads side by side: a region's, or all of them for a
+    superuser."""
+    if user.is_region:
+        return County.objects.filter(region_id=user.region_id)
+    return County.objects.all()
+
+
+class CountyFirstFilterForm(forms.Form):
+    """A filter form whose ``county`` field comes before the per-county selects.
+
+    Subclasses set each per-county select's queryset through ``per_county`` and filter by
+    ``cleaned_data["county"]`` (None: every county the user reads)."""
+
+    county = forms.ModelChoiceField(
+        label=capfirst(_("county")),
+        queryset=County.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Any county"),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.several_counties = reads_several_counties(user)
+        if self.several_counties:
+            self.fields["county"].queryset = counties_of(user)
+            self.chosen_county = self._county_asked_for()
+        else:
+            del self.fields["county"]
+            self.chosen_county = None
+
+    def _county_asked_for(self):
+        """The county the bound data names, if it is one the user reads (the form's own
+        validation reports any other)."""
+        field = self.fields["county"]
+        value = field.widget.value_from_datadict(self.data, self.files, self.add_prefix("county"))
+        try:
+            return field.clean(value) if self.is_bound else None
+        except ValidationError:
+            return None
+
+    def per_county(self, name: str, queryset):
+        """Give select ``name`` the rows of ``queryset`` (already scoped to the user) that belong
+        to the chosen county; none, with a hint, while a user of several counties has not
+        chosen one."""
+        field = self.fields[name]
+        if self.chosen_county is not None:
+            queryset = queryset.filter(county=self.chosen_county)
+        elif self.several_counties:
+            queryset = queryset.none()
+            field.empty_label = _("Choose a county first")
+        field.queryset = queryset

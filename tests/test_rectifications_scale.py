@@ -1,0 +1,94 @@
+"""The rectification pages at province scale: a region user's board chooses a county first, and
+the pages' query counts do not grow with the county or the number of rows."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from rectifications.models import RectificationItem
+from schools.models import SupervisionMatter, Township
+from tests import factories
+from tests.factories_rectifications import make_item
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def neighbour(personas):
+    """A second county of the region, with its own township, school and item."""
+    county = factories.CountyFactory(code="630123", name="湟源县", region=personas.region.region)
+    township = factories.TownshipFactory(county=county, name="城关镇")
+    school = factories.SchoolFactory(county=county, township=township, name="湟源县城关小学")
+    return county, township, school
+
+
+def _select(html: str, name: str) -> str:
+    start = html.index(f'name="{name}"')
+    return html[start : html.index("</select>", start)]
+
+
+def test_a_region_users_board_asks_for_a_county_before_townships_and_matters(
+    client, personas, neighbour
+):
+    county, township, school = neighbour
+    ours = make_item(personas, deadline=timezone.localdate() - datetime.timedelta(days=1))
+    theirs = make_item(personas, school=school, deadline=ours.deadline)
+    client.force_login(personas.region)
+    board = reverse("rectifications:board")
+
+    response = client.get(board)
+    html = response.content.decode()
+    # The region's counties only; no township or matter before a county is chosen.
+    assert _select(html, "county").count("<option") == 3  # "any county" and the two counties
+    assert personas.other_county.name not in _select(html, "county")
+    assert "请先选择县区" in _select(html, "township")
+    assert _select(html, "township").count("<option") == 1
+    assert _select(html, "matter").count("<option") == 1
+    assert set(response.context["page"]) == {ours, theirs}
+
+    response = client.get(board, {"county": county.code})
+    html = response.content.decode()
+    assert set(response.context["page"]) == {theirs}
+    assert response.context["counts"]["awaiting_office"] == 1
+    townships = _select(html, "township")
+    assert township.name in townships and personas.school_a.township.name not in townships
+    matters = SupervisionMatter.objects.filter(county=county).count()
+    assert _select(html, "matter").count("<option") == matters + 1
+
+    # A township goes with its county; another county's township is refused, filtering nothing.
+    chosen = client.get(board, {"county": county.code, "township": township.pk, "show": "all"})
+    assert set(chosen.context["page"]) == {theirs}
+    mixed = {"county": county.code, "township": personas.school_a.township_id, "show": "all"}
+    refused = client.get(board, mixed)
+    assert "township" in refused.context["form"].errors
+    # A county outside the region is refused too.
+    outside = client.get(board, {"county": personas.other_county.code})
+    assert "county" in outside.context["form"].errors
+
+
+def test_a_county_user_has_no_county_select(client, personas):
+    client.force_login(personas.office)
+    html = client.get(reverse("rectifications:board")).content.decode()
+    assert 'name="county"' not in html
+    assert personas.school_a.township.name in _select(html, "township")
+
+
+def test_a_province_board_sends_at_most_200_options(client, personas):
+    """A hundred counties of ten townships and the eight national matters each."""
+    region = personas.region.region
+    for n in range(100):
+        county = factories.CountyFactory(code=f"64{n:04d}", name=f"县{n}", region=region)
+        Township.objects.bulk_create(
+            Township(county=county, name=f"乡镇{n}-{t}") for t in range(10)
+        )
+    assert Township.objects.for_user(personas.region).count() > 1000
+    assert SupervisionMatter.objects.for_user(personas.region).count() > 800
+    client.force_login(personas.region)
+    html = client.get(reverse("rectifications:board")).content.decode()
+    assert html.count("<option") <= 200
+    chosen = client.get(reverse("rectifications:board"), {"county": "640007"})
+    assert chosen.content.decode().count("<option") <= 200
+    assert "乡镇7-3" in _select(chosen.content.decode(), "township")
+    assert not RectificationItem.objects.exists()
