@@ -11,3 +11,8 @@ class AccountsConfig(AppConfig):
 
     name = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        from dudao.choices import install_choice_display
+
+        install_choice_display()

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # The form widgets' templates, found through TEMPLATES so that templates/ may override them.
+    "django.forms",
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
@@ -127,6 +129,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render with the project's template settings (cached loader, templates/ first), so the
+# lighter select in templates/django/forms/widgets/ replaces Django's.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": environ.Env.db_url_config(
