@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from dudao.imaging import PhotoField
 from dudao.photos import process_photo
 from dudao.pickers import SearchModelChoiceField
+from inspectors import plaques
 from inspectors.models import Assignment, Inspector, InspectorKind, InspectorStatus, PlaquePrint
 from schools.forms import (
     CountyFormMixin,
@@ -18,6 +19,7 @@ from schools.forms import (
     form_actions,
     normalise_code,
     search_bar_helper,
+    search_schools,
 )
 from schools.importing import cells
 from schools.models import School, SupervisionMatter, Township, Zone
@@ -287,16 +289,17 @@ class AssignmentEndForm(forms.ModelForm):
 
 
 class PlaqueFilterForm(forms.Form):
-    """Township and state filters of the plaque list (a GET form)."""
+    """Search, township and state filters of the plaque list (a GET form)."""
 
     STATES = [
         ("", _("Any state")),
-        ("unissued", _("Not issued")),
-        ("unposted", _("Not posted")),
-        ("outdated", _("Outdated")),
-        ("no_photo", _("Posted without a photo")),
-        ("current", _("Current")),
+        (plaques.UNISSUED, _("Not issued")),
+        (plaques.UNPOSTED, _("Not posted")),
+        (plaques.OUTDATED, _("Outdated")),
+        (plaques.NO_PHOTO, _("Posted without a photo")),
+        (plaques.CURRENT, _("Current")),
     ]
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
     township = forms.ModelChoiceField(
         Township.objects.none(),
         label=capfirst(_("township")),
@@ -307,27 +310,31 @@ class PlaqueFilterForm(forms.Form):
 
     def __init__(self, *args, user, county, **kwargs):
         super().__init__(*args, **kwargs)
+        self.county = county
         self.fields["township"].queryset = Township.objects.for_user(user).filter(county=county)
+        self.fields["q"].widget.attrs["placeholder"] = _("Name or school code")
         self.helper = search_bar_helper(
             self,
-            Column("township", css_class="col-12 col-md-5"),
-            Column("state", css_class="col-8 col-md-4"),
+            Column("q", css_class="col-12 col-md-4"),
+            Column("township", css_class="col-6 col-md-3"),
+            Column("state", css_class="col-6 col-md-3"),
             autosubmit=("township", "state"),
         )
 
     def chosen_township(self):
         return self.cleaned_data.get("township") if self.is_valid() else None
 
-    def filter(self, found):
-        state = self.cleaned_data.get("state") if self.is_valid() else ""
-        keep = {
-            "unissued": lambda status: status.plaque is None,
-            "unposted": lambda status: not status.is_posted,
-            "outdated": lambda status: status.is_outdated,
-            "no_photo": lambda status: status.lacks_photo,
-            "current": lambda status: status.is_current,
-        }.get(state)
-        return [status for status in found if keep(status)] if keep else found
+    def filter(self, schools):
+        if not self.is_valid():
+            return schools
+        data = self.cleaned_data
+        if data["q"]:
+            schools = search_schools(schools, data["q"])
+        if data["township"]:
+            schools = schools.filter(township=data["township"])
+        if data["state"]:
+            schools = plaques.in_state(schools, data["state"], county=self.county)
+        return schools
 
 
 class PrintChoiceField(forms.ModelChoiceField):

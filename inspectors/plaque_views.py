@@ -12,9 +12,10 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.access import OFFICE, OFFICE_AND_COMMITTEE, roles_required
 from accounts.scoping import CHANGE
 from dudao.files import private_file_response
+from dudao.pagination import paginate
 from inspectors.forms import PlaqueFilterForm, PostingForm
 from inspectors.models import PlaquePosting
-from inspectors.plaques import differences, qr_code, status_of, statuses
+from inspectors.plaques import differences, flags, qr_code, status_of, statuses
 from inspectors.services import issue_plaques, record_posting, record_prints
 from schools.access import county_choices, county_for, may_change
 from schools.models import School, Township
@@ -24,14 +25,14 @@ SIZES = ("a4", "a3")
 
 @roles_required(OFFICE_AND_COMMITTEE)
 def plaque_list(request):
-    """Every open school's plaque, by township: what to issue, print, post or replace."""
+    """The open schools' plaques, a page at a time: what to issue, print, post or replace; a
+    township chosen, its plaques are issued and printed at once."""
     county = county_for(request)
     form = PlaqueFilterForm(request.GET or None, user=request.user, county=county)
     schools = School.objects.for_user(request.user).filter(county=county).active()
-    township = form.chosen_township()
-    if township is not None:
-        schools = schools.filter(township=township)
-    rows = form.filter(statuses(schools.select_related("township"), county=county))
+    page = paginate(request, form.filter(schools).select_related("township"))
+    shown = School.objects.filter(pk__in=[school.pk for school in page]).order_by()
+    found = {f.school_id: f for f in flags(shown, counties=(county,))}
     return render(
         request,
         "inspectors/plaque_list.html",
@@ -39,8 +40,9 @@ def plaque_list(request):
             "county": county,
             "counties": county_choices(request),
             "form": form,
-            "township": township,
-            "rows": rows,
+            "township": form.chosen_township(),
+            "page": page,
+            "rows": [(school, found[school.pk]) for school in page],
             "can_change": may_change(request.user),
         },
     )

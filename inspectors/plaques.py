@@ -6,12 +6,12 @@ the plaque printed then is compared with the one today's data would print, field
 code is drawn by the ``qrcode`` library as an SVG path, so it prints sharp at any size.
 """
 
+import datetime
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
-from types import SimpleNamespace
+from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -55,24 +55,48 @@ def plaque_content(school, *, assignments, matters, plaque, duties=None) -> dict
     supervision matters, ``plaque`` the school's issued plaque or None; ``duties`` the
     translated duties, when the caller translated them once for many schools.
     """
-    county = school.county
-    return {
-        "school": school.name,
-        "county": county.name,
-        "number": plaque.number if plaque else "",
-        "url": plaque.public_url if plaque else "",
-        "inspectors": [
+    return _content(
+        name=school.name,
+        county=school.county,
+        number=plaque.number if plaque else "",
+        url=plaque.public_url if plaque else "",
+        inspectors=[
             {
-                "id": assignment.inspector_id,
-                "name": assignment.inspector.name,
-                "post": assignment.inspector.post or assignment.inspector.get_kind_display(),
-                "phone": readable_phone(assignment.inspector.phone),
-                "photo": assignment.inspector.photo.name or "",
+                **printed_inspector(
+                    pk=assignment.inspector_id,
+                    name=assignment.inspector.name,
+                    post=assignment.inspector.post or assignment.inspector.get_kind_display(),
+                    phone=assignment.inspector.phone,
+                    photo=assignment.inspector.photo.name,
+                ),
                 "lead": assignment.is_lead,
             }
             for assignment in assignments
         ],
-        "matters": [matter.name for matter in matters],
+        matters=[matter.name for matter in matters],
+        duties=duties,
+    )
+
+
+def printed_inspector(*, pk: int, name: str, post: str, phone: str, photo: str) -> dict:
+    """One inspector as a plaque prints them, but for ``lead`` (which is the school's)."""
+    return {
+        "id": pk,
+        "name": name,
+        "post": post,
+        "phone": readable_phone(phone),
+        "photo": photo or "",
+    }
+
+
+def _content(*, name, county, number, url, inspectors, matters, duties) -> dict:
+    return {
+        "school": name,
+        "county": county.name,
+        "number": number,
+        "url": url,
+        "inspectors": inspectors,
+        "matters": matters,
         "complaint_phone": county.complaint_phone,
         "duties": duties if duties is not None else [str(duty) for duty in DUTIES],
     }
@@ -123,6 +147,10 @@ class PlaqueStatus:
     posting: PlaquePosting | None  # the latest posting
     content: dict
     changes: list[str]
+
+    @property
+    def is_issued(self) -> bool:
+        return self.plaque is not None
 
     @property
     def is_posted(self) -> bool:
@@ -179,22 +207,41 @@ class PlaqueFlags:
 
     school_id: int
     township_id: int
-    is_posted: bool
-    is_current: bool
+    number: str | None  # None: not issued
+    posted_on: datetime.date | None  # of the latest posting; None: never posted
     lacks_photo: bool
     has_inspector: bool
+    # What the latest posting printed and what today's data would print, kept only when they
+    # differ (a few schools of a county), to say what changed (``changes``).
+    outdated_by: tuple[dict, dict] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def is_issued(self) -> bool:
+        return self.number is not None
+
+    @property
+    def is_posted(self) -> bool:
+        return self.posted_on is not None
 
     @property
     def is_outdated(self) -> bool:
-        return self.is_posted and not self.is_current
+        return self.outdated_by is not None
+
+    @property
+    def is_current(self) -> bool:
+        return self.is_posted and not self.is_outdated
+
+    @property
+    def changes(self) -> list[str]:
+        return differences(*self.outdated_by) if self.outdated_by else []
 
 
 def flags(schools, *, counties=()) -> list[PlaqueFlags]:
     """``statuses`` reduced to its yes/no answers, for counting a county of a thousand schools
     or a province of thirty thousand in a fixed few queries: plain values instead of model rows,
-    the latest posting only, the labels and the duties translated once. ``counties`` are the
-    schools' counties where the caller has them loaded (the others are loaded here).
-    ``schools`` keep their order."""
+    the latest posting only, each inspector's printed line, the labels and the duties made
+    once. ``counties`` are the schools' counties where the caller has them loaded (the others
+    are loaded here). ``schools`` keep their order."""
     from schools.models import County, SupervisionMatter
 
     rows = list(
@@ -211,16 +258,20 @@ def flags(schools, *, counties=()) -> list[PlaqueFlags]:
         .order_by("county_id", "number")
         .values_list("county_id", "name")
     ):
-        matters[county_id].append(SimpleNamespace(name=name))
+        matters[county_id].append(name)
     latest = {}
-    for plaque_school, photo, snapshot in (
+    for plaque_school, posted_on, photo, snapshot in (
         PlaquePosting.objects.filter(plaque__school__in=schools.values("pk"))
         .order_by("plaque_id", "-posted_on", "-pk")
-        .values_list("plaque__school_id", "photo", "snapshot")
+        .values_list("plaque__school_id", "posted_on", "photo", "snapshot")
     ):
-        latest.setdefault(plaque_school, (photo, snapshot))
+        latest.setdefault(plaque_school, (posted_on, photo, snapshot))
+    kinds = {value: str(label) for value, label in InspectorKind.choices}
+    printed = {}  # an inspector's line is the same on each of their schools' plaques
     teams = {}
-    for school_id, *inspector in current_assignments(schools.values("pk")).values_list(
+    for school_id, pk, is_lead, name, post, kind, phone, photo in current_assignments(
+        schools.values("pk")
+    ).values_list(
         "school_id",
         "inspector_id",
         "is_lead",
@@ -230,50 +281,66 @@ def flags(schools, *, counties=()) -> list[PlaqueFlags]:
         "inspector__phone",
         "inspector__photo",
     ):
-        teams.setdefault(school_id, []).append(inspector)
-    kinds = {value: str(label) for value, label in InspectorKind.choices}
+        if pk not in printed:
+            printed[pk] = printed_inspector(
+                pk=pk, name=name, post=post or kinds[kind], phone=phone, photo=photo
+            )
+        teams.setdefault(school_id, []).append({**printed[pk], "lead": is_lead})
     duties = [str(duty) for duty in DUTIES]
     found = []
     for pk, county_id, township_id, name, number, url in rows:
         team = teams.get(pk, [])
-        posting = latest.get(pk)
-        current = False
-        if posting is not None:
-            school_county = counties[county_id]
-            content = plaque_content(
-                SimpleNamespace(name=name, county=school_county),
-                assignments=[
-                    SimpleNamespace(
-                        inspector_id=inspector_id,
-                        is_lead=is_lead,
-                        inspector=SimpleNamespace(
-                            name=person,
-                            post=post,
-                            get_kind_display=lambda kind=kind: kinds[kind],
-                            phone=phone,
-                            photo=SimpleNamespace(name=photo or ""),
-                        ),
-                    )
-                    for inspector_id, is_lead, person, post, kind, phone, photo in team
-                ],
+        posted_on, photo, snapshot = latest.get(pk, (None, "", None))
+        outdated_by = None
+        if snapshot is not None:
+            content = _content(
+                name=name,
+                county=counties[county_id],
+                number=number or "",
+                url=url or "",
+                inspectors=team,
                 matters=matters[county_id],
-                plaque=SimpleNamespace(number=number, public_url=url)
-                if number is not None
-                else None,
                 duties=duties,
             )
-            current = not is_outdated(posting[1], content)
+            if is_outdated(snapshot, content):
+                outdated_by = (snapshot, content)
         found.append(
             PlaqueFlags(
                 school_id=pk,
                 township_id=township_id,
-                is_posted=posting is not None,
-                is_current=current,
-                lacks_photo=posting is not None and not posting[0],
+                number=number,
+                posted_on=posted_on,
+                lacks_photo=posted_on is not None and not photo,
                 has_inspector=bool(team),
+                outdated_by=outdated_by,
             )
         )
     return found
+
+
+# What a school's plaque needs next, as the plaque list filters it.
+UNISSUED = "unissued"
+UNPOSTED = "unposted"
+OUTDATED = "outdated"
+NO_PHOTO = "no_photo"
+CURRENT = "current"
+
+
+def in_state(schools, state: str, *, county):
+    """The ``schools`` whose plaque is in ``state`` (one of the above), as a queryset: the
+    database answers but for outdated and current, which compare today's content with the
+    latest posting (``flags``, over the posted schools only)."""
+    postings = PlaquePosting.objects.filter(plaque__school=OuterRef("pk"))
+    if state == UNISSUED:
+        return schools.filter(plaque__isnull=True)
+    if state == UNPOSTED:
+        return schools.filter(~Exists(postings))
+    if state == NO_PHOTO:
+        latest = postings.order_by("-posted_on", "-pk").values("photo")[:1]
+        return schools.alias(latest_photo=Subquery(latest)).filter(latest_photo="")
+    posted = flags(schools.filter(Exists(postings)), counties=(county,))
+    wanted = state == OUTDATED
+    return schools.filter(pk__in=[f.school_id for f in posted if f.is_outdated == wanted])
 
 
 def status_of(school) -> PlaqueStatus:

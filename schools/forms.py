@@ -30,6 +30,12 @@ def normalise_code(value: str) -> str:
     return unicodedata.normalize("NFKC", value or "").replace(" ", "")
 
 
+def search_schools(schools, term: str):
+    """The ``schools`` whose name holds ``term`` or whose code starts with it."""
+    term = term.strip()
+    return schools.filter(Q(name__icontains=term) | Q(code__startswith=normalise_code(term)))
+
+
 def cleaned_like_the_import(parser, value):
     """A form value cleaned by the import's cell parser (e.g. ``cells.phone``), so a form
     stores it exactly as the import would; the parser's complaint becomes the field's error."""
@@ -161,10 +167,7 @@ class SchoolFilterForm(forms.Form):
             return schools
         data = self.cleaned_data
         if data["q"]:
-            term = data["q"].strip()
-            schools = schools.filter(
-                Q(name__icontains=term) | Q(code__startswith=normalise_code(term))
-            )
+            schools = search_schools(schools, data["q"])
         if data["township"]:
             schools = schools.filter(township=data["township"])
         if data["kind"]:
