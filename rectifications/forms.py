@@ -26,6 +26,7 @@ from rectifications.models import (
     deadline_error,
 )
 from rectifications.services import overdue_on_notice_message
+from schools.filters import CountyFirstFilterForm
 from schools.forms import SchoolSearchField
 from schools.models import School, SupervisionMatter, Township
 
@@ -374,10 +375,11 @@ class ItemForm(forms.ModelForm):
         return data
 
 
-class BoardFilterForm(forms.Form):
+class BoardFilterForm(CountyFirstFilterForm):
     """The filters above the office board (GET); unknown or foreign ids are simply invalid.
 
-    ``show`` picks what awaits the office (the board opens on it) or every item."""
+    ``show`` picks what awaits the office (the board opens on it) or every item. A user of
+    several counties chooses a county before its townships and matters."""
 
     AWAITING_OFFICE = "office"
     ALL_ITEMS = "all"
@@ -410,11 +412,12 @@ class BoardFilterForm(forms.Form):
     verification_overdue = forms.BooleanField(label=_("Verification overdue only"), required=False)
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["township"].queryset = Township.objects.for_user(user)
-        self.fields["matter"].queryset = SupervisionMatter.objects.for_user(user)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["township"].empty_label = _("Any township")
         self.fields["matter"].empty_label = _("Any matter")
+        self.per_county("township", Township.objects.for_user(user))
+        self.per_county("matter", SupervisionMatter.objects.for_user(user))
+        county = [Column("county", css_class="col-6 col-md-3")] if self.several_counties else []
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.disable_csrf = True
@@ -423,6 +426,7 @@ class BoardFilterForm(forms.Form):
         self.helper.layout = Layout(
             "show",
             Row(
+                *county,
                 Column("township", css_class="col-6 col-md-3"),
                 Column("school", css_class="col-6 col-md-3"),
                 Column("matter", css_class="col-6 col-md-3"),
@@ -451,6 +455,8 @@ class BoardFilterForm(forms.Form):
         data = self.cleaned_data
         if data["show"] == self.AWAITING_OFFICE:
             items = items.awaiting_office()
+        if data.get("county"):
+            items = items.filter(county=data["county"])
         if data["township"]:
             items = items.filter(school__township=data["township"])
         if data["school"]:

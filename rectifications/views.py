@@ -77,7 +77,7 @@ def _board_form(request) -> BoardFilterForm:
 @roles_required(OFFICE_AND_COMMITTEE)
 def board(request):
     """The county's items, filterable, with counts per state, for the office and committee."""
-    items = RectificationItem.objects.for_user(request.user).with_listing()
+    items = RectificationItem.objects.for_user(request.user)
     form = _board_form(request)
     unstated = form.filter(items, with_state=False)
     today = timezone.localdate()
@@ -95,7 +95,9 @@ def board(request):
         {
             "form": form,
             "page": paginate(
-                request, _by_urgency(form.filter(items), today), per_page=ITEMS_PER_PAGE
+                request,
+                _by_urgency(form.filter(items.rows(today)), today),
+                per_page=ITEMS_PER_PAGE,
             ),
             "counts": counts,
             "state_counts": state_counts,
@@ -206,7 +208,7 @@ def _median(values):
 @roles_required({Role.PRINCIPAL})
 def our_items(request):
     """The principal's to-do list: what the school does next and by when."""
-    items = RectificationItem.objects.for_user(request.user).with_listing()
+    items = RectificationItem.objects.for_user(request.user).rows()
     todo = items.filter(state__in=SCHOOL_MOVE_STATES).order_by(
         Case(
             When(state=RectificationState.RETURNED, then=Value(0)),
@@ -236,7 +238,7 @@ def our_items(request):
 def my_items(request):
     """The inspector's items: awaiting verification first, then overdue, then by deadline."""
     today = timezone.localdate()
-    items = RectificationItem.objects.for_user(request.user).with_listing()
+    items = RectificationItem.objects.for_user(request.user).rows(today)
     show_closed = request.GET.get("closed") == "1"
     if show_closed:
         items = items.filter(state=RectificationState.CLOSED).order_by("-closed_at", "-pk")
@@ -301,8 +303,10 @@ def _may_issue_notice(user, school) -> bool:
 
 
 def _items_for_page(user, action=VIEW):
-    return RectificationItem.objects.for_user(user, action).select_related(
-        "county__settings", "school__township", "matter", "responsible_inspector", "visit"
+    return (
+        RectificationItem.objects.for_user(user, action)
+        .with_listing()
+        .select_related("county__settings", "visit")
     )
 
 

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from rectifications.models import RectificationItem
-from schools.models import SupervisionMatter, Township
+from rectifications.models import RectificationItem, RectificationState
+from schools.models import CountySettings, SupervisionMatter, Township
 from tests import factories
 from tests.factories_rectifications import make_item
 
@@ -92,3 +92,41 @@ def test_a_province_board_sends_at_most_200_options(client, personas):
     assert chosen.content.decode().count("<option") <= 200
     assert "乡镇7-3" in _select(chosen.content.decode(), "township")
     assert not RectificationItem.objects.exists()
+
+
+def test_verification_is_overdue_from_the_day_after_each_countys_limit(personas):
+    """Worked out by the database against each county's own limit, to the local midnight."""
+    CountySettings.objects.filter(county=personas.county).update(verification_days=10)
+    CountySettings.objects.filter(county=personas.other_county).update(verification_days=3)
+    today = timezone.localdate()
+
+    def reported(school, days_ago: int, at: datetime.time):
+        actor = personas.office if school != personas.other_school else personas.other_office
+        item = make_item(personas, school=school, actor=actor)
+        moment = datetime.datetime.combine(today - datetime.timedelta(days=days_ago), at)
+        RectificationItem.objects.filter(pk=item.pk).update(
+            state=RectificationState.AWAITING_VERIFICATION,
+            reported_done_at=timezone.make_aware(moment),
+        )
+        return item.pk
+
+    last_second = datetime.time(23, 59, 59)
+    late = {
+        reported(personas.school_a, 11, last_second),
+        reported(personas.other_school, 4, last_second),
+        reported(personas.other_school, 10, datetime.time.min),  # in time in the first county
+    }
+    in_time = {
+        reported(personas.school_b, 10, datetime.time.min),
+        reported(personas.other_school, 3, datetime.time.min),
+    }
+    overdue = set(
+        RectificationItem.objects.verification_overdue(today).values_list("pk", flat=True)
+    )
+    assert overdue == late
+    rows = RectificationItem.objects.with_listing(today).in_bulk()
+    assert {pk for pk, item in rows.items() if item.is_verification_overdue} == late
+    # The item page's date agrees: the last day in time is the limit's day.
+    for pk in in_time:
+        item = RectificationItem.objects.select_related("county__settings").get(pk=pk)
+        assert item.verification_due_on(item.county.settings) >= today
