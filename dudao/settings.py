@@ -125,7 +125,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
             ],
-            "libraries": {"documents": "dudao.documents"},
+            "libraries": {"documents": "dudao.documents", "widgets": "dudao.widgets"},
         },
     },
 ]

@@ -5,12 +5,21 @@ import re
 
 from django import forms
 from django.forms.renderers import DjangoTemplates, get_default_renderer
+from django.utils.safestring import mark_safe
 
 
 class ChoiceForm(forms.Form):
     single = forms.ChoiceField(
-        choices=[("", "All"), ("x", "X <b>"), ("Group", [("g1", "G1"), ("g2", "G2")])],
-        widget=forms.Select(attrs={"data-autosubmit": "", "aria-label": "Single"}),
+        choices=[
+            ("", "All"),
+            ("x", "X <b>"),
+            ("safe", mark_safe("<i>kept</i>")),
+            ('"q"', "Quote's & more"),
+            ("Group <g>", [("g1", "G1"), ("g2", "G2")]),
+        ],
+        widget=forms.Select(
+            attrs={"data-autosubmit": "", "aria-label": 'Single "one"', "disabled": False}
+        ),
     )
     several = forms.MultipleChoiceField(choices=[(1, "one"), (2, "two")])
 
@@ -30,7 +39,7 @@ def test_the_project_renderer_uses_the_project_select():
 
 
 def test_same_options_as_djangos_select():
-    for data in (None, {"single": "g1", "several": ["2"]}, {"single": "x"}):
+    for data in (None, {"single": "g1", "several": ["2"]}, {"single": '"q"'}):
         ours = _rendered(get_default_renderer(), data)
         djangos = _rendered(DjangoTemplates(), data)
         assert _tags(ours) == _tags(djangos)
