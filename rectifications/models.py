@@ -1,9 +1,12 @@
 import datetime
+import statistics
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -249,6 +252,35 @@ class RectificationItemQuerySet(SchoolCaseQuerySet):
             "matter__name",
             "responsible_inspector__name",
         )
+
+    def median_days_to_close(self, group: str) -> dict:
+        """The median of the closed items' days from opening to closing (local dates), for each
+        value of ``group`` (a lookup, e.g. "school_id").
+
+        The database ranks each group's days and returns only the middle one or two of each:
+        a county closes thousands of items a year, each of which would otherwise come here."""
+        days = models.ExpressionWrapper(
+            TruncDate("closed_at") - TruncDate("created_at"), models.DurationField()
+        )
+        size = models.F("size")
+        middle = (
+            self.filter(state=RectificationState.CLOSED)
+            .annotate(
+                days=days,
+                size=models.Window(models.Count("pk"), partition_by=models.F(group)),
+                position=models.Window(
+                    RowNumber(), partition_by=models.F(group), order_by=days.asc()
+                ),
+            )
+            # Positions (size + 1) // 2 to (size + 2) // 2: one when the size is odd, else two.
+            .filter(position__gte=(size + 1) / 2, position__lte=(size + 2) / 2)
+            .order_by()
+            .values_list(group, "days")
+        )
+        days_by_group = defaultdict(list)
+        for key, duration in middle:
+            days_by_group[key].append(duration.days)
+        return {key: statistics.mean(values) for key, values in days_by_group.items()}
 
 
 # The item's own columns that a row of a list shows (rectifications/_item_table.html,

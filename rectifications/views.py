@@ -1,8 +1,6 @@
 """Pages of the rectification loop: the office board, to-do lists, the item page, notices."""
 
 import datetime
-import statistics
-from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -180,29 +178,21 @@ def summary(request):
         .annotate(**tally("schools__rectification_items"))
         .order_by("-overdue", "-open", "name")
     )
-    days_by_school = defaultdict(list)
-    days_by_township = defaultdict(list)
-    for school_id, township_id, created_at, closed_at in items.filter(
-        state=RectificationState.CLOSED
-    ).values_list("school_id", "school__township_id", "created_at", "closed_at"):
-        days = (timezone.localdate(closed_at) - timezone.localdate(created_at)).days
-        days_by_school[school_id].append(days)
-        days_by_township[township_id].append(days)
     page = paginate(request, schools)
+    by_school = items.filter(school__in=[school.pk for school in page]).median_days_to_close(
+        "school_id"
+    )
     for school in page:
-        school.median_days = _median(days_by_school[school.pk])
+        school.median_days = by_school.get(school.pk)
+    by_township = items.median_days_to_close("school__township_id")
     township_rows = list(townships)
     for township in township_rows:
-        township.median_days = _median(days_by_township[township.pk])
+        township.median_days = by_township.get(township.pk)
     return render(
         request,
         "rectifications/summary.html",
         {"page": page, "townships": township_rows, "month_start": month_start},
     )
-
-
-def _median(values):
-    return statistics.median(values) if values else None
 
 
 @roles_required({Role.PRINCIPAL})
