@@ -2,8 +2,9 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import ALL_ROLES, COUNTY_READERS, OFFICE, OFFICE_AND_COMMITTEE
@@ -21,7 +22,16 @@ class NavItem:
     url_for: Callable[[object], str | None] | None = None
 
     def url(self, user) -> str | None:
-        return self.url_for(user) if self.url_for else reverse(self.url_name)
+        if self.url_for:
+            return self.url_for(user)
+        return _fixed_url(self.url_name, get_script_prefix())
+
+
+@cache
+def _fixed_url(url_name: str, script_prefix: str) -> str:
+    # The bar is drawn on every page: reversing its twenty links each time cost more than the
+    # rest of the bar. A URL without arguments only changes with the prefix it is served under.
+    return reverse(url_name)
 
 
 def _own_school(user) -> str | None:
