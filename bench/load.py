@@ -13,9 +13,11 @@ Every run adds rows: the drafts it submits and the rectification steps it takes.
 """
 
 import argparse
+import cProfile
 import html.parser
 import http.cookiejar
 import os
+import pstats
 import re
 import secrets
 import shutil
@@ -482,6 +484,15 @@ def count_queries(pages: list[Page], users: dict, repeat: int = 5) -> None:
                 sql.append(sum(float(query["time"]) for query in queries.captured_queries))
             page.result["cpu_ms"] = statistics.median(cpu) * 1000
             page.result["sql_ms"] = statistics.median(sql) * 1000
+            page.result["kcalls"] = python_calls(client, path) / 1000
+
+
+def python_calls(client, path: str) -> int:
+    """The Python function calls one request makes: unlike time, the same however busy the
+    machine is, so a change's effect shows in a single run."""
+    profile = cProfile.Profile()
+    profile.runcall(client.get, path)
+    return pstats.Stats(profile).total_calls
 
 
 # Running ----------------------------------------------------------------------------------
@@ -583,7 +594,7 @@ def verdict(page: Page) -> list[str]:
 def print_table(pages: list[Page], trivial_rps: float) -> int:
     header = (
         f"{'page':34} {'p50':>6} {'p95':>6} {'req/s':>7} {'err':>4} {'p95@1':>6} "
-        f"{'queries':>8} {'cpu':>5} {'sql':>5} {'of trivial':>10}  verdict"
+        f"{'queries':>8} {'cpu':>5} {'sql':>5} {'kcalls':>6} {'of trivial':>10}  verdict"
     )
     print(header)
     print("-" * len(header))
@@ -600,13 +611,14 @@ def print_table(pages: list[Page], trivial_rps: float) -> int:
             f"{page.name:34} {r.get('p50_ms', 0):6.1f} {r.get('p95_ms', 0):6.1f} "
             f"{r.get('rps', 0):7.1f} {r.get('errors', 0) + r.get('errors_single', 0):4d} "
             f"{r.get('p95_single_ms', 0):6.1f} {queries:>8} {r.get('cpu_ms', 0):5.1f} "
-            f"{r.get('sql_ms', 0):5.1f} {share:>10}  "
+            f"{r.get('sql_ms', 0):5.1f} {r.get('kcalls', 0):6.1f} {share:>10}  "
             f"{', '.join(misses) or 'ok'}"
         )
     print(
         "p50/p95 in ms at 20 connections; p95@1 at one connection; queries: the big county "
         "(1,000 schools) / the small one (10);\ncpu and sql: ms of Python CPU and of query time "
-        "per request in this process (median of 5, Django's test client)"
+        "per request in this process (median of 5, Django's test client);\nkcalls: thousands of "
+        "Python function calls per request (cProfile), which the machine's load does not change"
     )
     return failures
 
