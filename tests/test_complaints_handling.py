@@ -242,6 +242,13 @@ def test_overdue_ones_are_reminded_exactly_once_and_listed_for_the_office(
     assert reverse("complaints:detail", args=[case.pk]) in page
     assert reverse("complaints:detail", args=[on_time.pk]) not in page
     assert "其中 1 件已逾期" in page
+    overdue_badge = '<span class="badge text-bg-danger">已逾期</span>'
+    assert page.count(overdue_badge) == 1
+    page = client.get(reverse("complaints:list")).content.decode()
+    assert page.count(overdue_badge) == 1  # the case on time has its state only
+    assert page.count('<span class="badge text-bg-warning">待核实</span>') == 2
+    detail = client.get(reverse("complaints:detail", args=[case.pk])).content.decode()
+    assert overdue_badge in detail
 
 
 def test_a_crash_after_the_claim_delivers_the_reminder_once_later(personas, case):
