@@ -79,13 +79,7 @@ def board(request):
     form = _board_form(request)
     unstated = form.filter(items, with_state=False)
     today = timezone.localdate()
-    counts = unstated.aggregate(
-        total=Count("pk"),
-        awaiting_office=Count("pk", filter=awaiting_office_q(today)),
-        overdue=Count("pk", filter=Q(state__in=SCHOOL_MOVE_STATES, deadline__lt=today)),
-        verification_overdue=Count("pk", filter=verification_overdue_q(today)),
-        **{state: Count("pk", filter=Q(state=state)) for state in RectificationState.values},
-    )
+    counts = _board_counts(unstated, today, all_await_office=form.shows_awaiting_office)
     state_counts = [(value, label, counts[value]) for value, label in RectificationState.choices]
     return render(
         request,
@@ -102,6 +96,26 @@ def board(request):
             "today": today,
         },
     )
+
+
+def _board_counts(items, today, *, all_await_office: bool) -> dict:
+    """How many of ``items`` are in each state, and overdue, verification overdue and awaiting
+    the office: a row per state from the database, added up here."""
+    tallies = {
+        "overdue": Count("pk", filter=Q(state__in=SCHOOL_MOVE_STATES, deadline__lt=today)),
+        "verification_overdue": Count("pk", filter=verification_overdue_q(today)),
+    }
+    if not all_await_office:  # else every item awaits the office: no condition to count
+        tallies["awaiting_office"] = Count("pk", filter=awaiting_office_q(today))
+    counts = dict.fromkeys(["total", *RectificationState.values, *tallies], 0)
+    for row in items.order_by().values("state").annotate(items=Count("pk"), **tallies):
+        counts[row["state"]] = row["items"]
+        counts["total"] += row["items"]
+        for name in tallies:
+            counts[name] += row[name]
+    if all_await_office:
+        counts["awaiting_office"] = counts["total"]
+    return counts
 
 
 def _by_urgency(items, today):
