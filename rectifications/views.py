@@ -5,7 +5,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -212,28 +212,39 @@ def summary(request):
 @roles_required({Role.PRINCIPAL})
 def our_items(request):
     """The principal's to-do list: what the school does next and by when."""
-    items = RectificationItem.objects.for_user(request.user).rows()
-    todo = items.filter(state__in=SCHOOL_MOVE_STATES).order_by(
-        Case(
-            When(state=RectificationState.RETURNED, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        ),
-        "deadline",
-        "pk",
+    items = RectificationItem.objects.for_user(request.user)
+    todo = (
+        items.rows()
+        .filter(state__in=SCHOOL_MOVE_STATES)
+        .order_by(
+            Case(
+                When(state=RectificationState.RETURNED, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+            "deadline",
+            "pk",
+        )
     )
     notices = RectificationNotice.objects.for_user(request.user).filter(
         acknowledged_at__isnull=True
     )
+    page = paginate(request, todo, per_page=ITEMS_PER_PAGE)
+    for item in page:
+        item.next_step = NEXT_STEP[item.state]
     return render(
         request,
         "rectifications/our_items.html",
         {
-            "page": paginate(request, todo, per_page=ITEMS_PER_PAGE),
-            "waiting": items.filter(state=RectificationState.AWAITING_VERIFICATION),
-            "closed": items.filter(state=RectificationState.CLOSED).order_by("-closed_at")[:10],
+            "page": page,
+            # Only what their lines show.
+            "waiting": items.filter(state=RectificationState.AWAITING_VERIFICATION)
+            .only("description")
+            .annotate(matter_name=F("matter__name")),
+            "closed": items.filter(state=RectificationState.CLOSED)
+            .only("description", "closed_at")
+            .order_by("-closed_at")[:10],
             "notices": notices,
-            "next_step": NEXT_STEP,
         },
     )
 

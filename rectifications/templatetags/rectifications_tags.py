@@ -90,10 +90,15 @@ def severity_badge(context, item):
 
 
 @register.simple_tag(takes_context=True)
+def item_url(context, item) -> str:
+    return f"{_rendering(context)['item_url']}{item.pk}/"
+
+
+@register.simple_tag(takes_context=True)
 def item_link(context, item):
     """A link to the item page named by the start of its problem's description."""
     text = item.description
     if len(text) > LINK_CHARS:
         text = text[: LINK_CHARS - 1] + "…"
-    url = f"{_rendering(context)['item_url']}{item.pk}/"
-    return mark_safe(f'<a href="{url}">{escape(text)}</a>')  # the id is a number, the text escaped
+    # The address is ours and the id a number; the text is escaped.
+    return mark_safe(f'<a href="{item_url(context, item)}">{escape(text)}</a>')
