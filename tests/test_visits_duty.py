@@ -143,7 +143,7 @@ def test_my_schools_page_offers_a_one_tap_start(client, personas):
 def test_office_list_shows_the_months_due_schools(client, personas):
     visit_at(personas, at(2026, 10, 9, 9))
     client.force_login(personas.office)
-    response = client.get(reverse("visits:visit_list"), {"month": "2026-10"})
+    response = client.get(reverse("visits:visit_list"), {"month": "2026-10", "due": "1"})
     assert [row.school for row in response.context["due_rows"]] == [personas.school_a]
     assert response.context["due_month"] == "2026-10"
     assert [visit.school for visit in response.context["page"].object_list] == [personas.school_b]
@@ -155,5 +155,5 @@ def test_other_county_schools_are_never_in_the_due_list(client, personas):
         school=factories.SchoolFactory(county=personas.other_county),
     )
     client.force_login(personas.office)
-    response = client.get(reverse("visits:visit_list"), {"month": "2026-10"})
-    assert {row.school.county for row in response.context["due_rows"]} == {personas.county}
+    response = client.get(reverse("visits:visit_list"), {"month": "2026-10", "due": "1"})
+    assert {row.school.county_id for row in response.context["due_rows"]} == {personas.county.pk}

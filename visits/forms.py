@@ -21,6 +21,7 @@ from dudao.pickers import SearchTextField
 from inspectors.forms import InspectorSearchField
 from inspectors.models import Assignment, Inspector, InspectorStatus
 from rectifications.models import Severity, deadline_error
+from schools.filters import CountyFirstFilterForm
 from schools.forms import SchoolSearchField
 from schools.models import School, SupervisionMatter, Township
 from visits.models import (
@@ -490,8 +491,9 @@ class StartVisitForm(forms.Form):
         self.helper.add_input(Submit("start", _("Start the visit")))
 
 
-class VisitFilterForm(forms.Form):
-    """Filters of the visit list (a GET form)."""
+class VisitFilterForm(CountyFirstFilterForm):
+    """Filters of the visit list (a GET form); a user of several counties chooses a county
+    before its townships and matters."""
 
     township = forms.ModelChoiceField(
         Township.objects.none(), label=capfirst(_("township")), required=False, empty_label=_("All")
@@ -529,11 +531,9 @@ class VisitFilterForm(forms.Form):
     flagged = forms.BooleanField(label=_("Check-in flagged"), required=False)
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["township"].queryset = Township.objects.for_user(user)
-        self.fields["matter"].queryset = SupervisionMatter.objects.for_user(user).filter(
-            is_active=True
-        )
+        super().__init__(*args, user=user, **kwargs)
+        self.per_county("township", Township.objects.for_user(user))
+        self.per_county("matter", SupervisionMatter.objects.for_user(user).filter(is_active=True))
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.form_class = "row g-2 align-items-end mb-2"
@@ -543,6 +543,7 @@ class VisitFilterForm(forms.Form):
             *(
                 Div(name, css_class=column)
                 for name in (
+                    *(["county"] if self.several_counties else []),
                     "month",
                     "date_from",
                     "date_to",

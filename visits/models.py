@@ -308,7 +308,16 @@ class Visit(models.Model):
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
         ordering = ["-arrived_at", "-pk"]
-        indexes = [models.Index(fields=["school", "arrived_at"], name="visit_school_arrived")]
+        indexes = [
+            models.Index(fields=["school", "arrived_at"], name="visit_school_arrived"),
+            # A region user's list (submitted records of every county, newest first) walks this
+            # instead of sorting the province's hundreds of thousands of visits.
+            models.Index(
+                fields=["arrived_at", "id"],
+                condition=models.Q(status="submitted"),
+                name="visit_submitted_arrived",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="visit_departure_after_arrival",

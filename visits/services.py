@@ -500,6 +500,25 @@ def due_schools(schools, *, year: int, month: int, limit: int | None = None) -> 
     ]
 
 
+def with_responsible_inspector(schools):
+    """Annotate schools with one current inspector's name (the lead's, else the first
+    assigned) and how many they have: a list row names who is behind in the row's own query,
+    with no object per assignment and no query that an empty list would skip."""
+    current = Assignment.objects.current().filter(school=OuterRef("pk"))
+    return schools.annotate(
+        inspector_name=Subquery(
+            current.order_by("-is_lead", "started_on", "pk").values("inspector__name")[:1]
+        ),
+        inspector_count=Coalesce(
+            Subquery(
+                current.order_by().values("school").annotate(n=Count("pk")).values("n"),
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        ),
+    )
+
+
 def _current_inspectors() -> Prefetch:
     return Prefetch(
         "assignments",
@@ -526,7 +545,10 @@ def with_list_columns(visits):
 
 
 def filter_schools(schools, data: dict):
-    """The schools the visit list's place filters (township, school, inspector) point at."""
+    """The schools the visit list's place filters (county, township, school, inspector) point
+    at."""
+    if data.get("county"):
+        schools = schools.filter(county=data["county"])
     if data.get("township"):
         schools = schools.filter(township=data["township"])
     if data.get("school"):
@@ -552,6 +574,8 @@ def filter_visits(visits, data: dict):
         visits = visits.filter(
             text_search_q(data["inspector"], InspectorSearchField.search_lookups, "inspector__")
         )
+    if data.get("county"):
+        visits = visits.filter(school__county=data["county"])
     if data.get("township"):
         visits = visits.filter(school__township=data["township"])
     if data.get("matter"):

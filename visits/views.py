@@ -26,7 +26,7 @@ from dudao.pagination import paginate
 from dudao.pickers import picker_response
 from dudao.xlsx import INLINE_EXPORT_ROWS
 from inspectors.models import Inspector
-from schools.models import School
+from schools.models import CountySettings, School
 from visits.export import visits_response
 from visits.forms import (
     MATTER_NOTE_HELPER,
@@ -44,10 +44,10 @@ from visits.forms import (
 from visits.imaging import too_big_message
 from visits.models import SHANGHAI, Visit, VisitPhoto
 from visits.services import (
+    SchoolDutyRow,
     VisitNotEditable,
     add_upload,
     delete_photo,
-    due_schools,
     due_schools_queryset,
     filter_schools,
     filter_visits,
@@ -59,7 +59,9 @@ from visits.services import (
     start_visit,
     today_in_shanghai,
     upload_max_bytes,
+    with_duty_counts,
     with_list_columns,
+    with_responsible_inspector,
 )
 
 
@@ -116,6 +118,10 @@ def _not_draft_json() -> JsonResponse:
 # --- the inspector's month ------------------------------------------------------------------
 
 
+# Drafts listed above the inspector's schools, newest first; the visit list shows them all.
+MY_DRAFT_ROWS = 10
+
+
 @login_required
 def my_schools(request):
     """本月督导: the inspector's schools, which still need a visit this month, one-tap start."""
@@ -125,17 +131,19 @@ def my_schools(request):
     context = {"today": today, "rows": [], "duty": None, "drafts": []}
     if user.is_inspector:
         duty, rows = inspector_month(user, today=today)
-        drafts = (
+        # One row more than shown tells whether the list of drafts links to the rest.
+        drafts = list(
             Visit.objects.for_user(user)
             .drafts()
             .filter(inspector_id=user.inspector_id)
-            .select_related("school")
+            .select_related("school")[: MY_DRAFT_ROWS + 1]
         )
         context.update(
             duty=duty,
             rows=rows,
             due_count=sum(row.is_due for row in rows),
-            drafts=drafts,
+            drafts=drafts[:MY_DRAFT_ROWS],
+            more_drafts=len(drafts) > MY_DRAFT_ROWS,
             is_special=user.inspector.is_special,
         )
     return render(request, "visits/my_schools.html", context)
@@ -624,6 +632,20 @@ def _filtered(request, *, listed: bool = False):
 
 # Schools still due shown above the visit list; the rest are counted (filters narrow them).
 DUE_ROWS = 50
+# Visits counted past the start of the page: a province's list is not counted to its end.
+COUNTED_VISITS = 1000
+# What a row of the list shows (visits/_visit_row.html, _draft_row.html): none of the texts.
+ROW_FIELDS = (
+    "school__name",
+    "school__township__name",
+    "inspector__name",
+    "kind",
+    "status",
+    "arrived_at",
+    "read_at",
+    "principal_reply",
+    "check_in_status",
+)
 
 
 @login_required
@@ -632,7 +654,9 @@ def visit_list(request):
     user = request.user
     _require(_is_county_staff(user) or user.is_inspector)
     form, visits, cleaned = _filtered(request, listed=True)
-    page = paginate(request, with_list_columns(visits))
+    page = paginate(
+        request, with_list_columns(visits).only(*ROW_FIELDS), count_limit=COUNTED_VISITS
+    )
     shown = [visit.pk for visit in page.object_list]
     readable = set(Visit.objects.for_user(user).filter(pk__in=shown).values_list("pk", flat=True))
     context = {
@@ -642,16 +666,44 @@ def visit_list(request):
         "can_export": _is_county_staff(user),
     }
     if _is_county_staff(user):
-        today = today_in_shanghai()
-        year, month = cleaned.get("month") or (today.year, today.month)
-        due = filter_schools(School.objects.for_user(user), cleaned)
-        # The first rows and the count: a county may have a thousand schools due on the 1st.
-        context["due_rows"] = due_schools(due, year=year, month=month, limit=DUE_ROWS)
-        context["due_count"] = due_schools_queryset(due, year=year, month=month).count()
-        context["due_month"] = f"{year}-{month:02d}"
-        if user.county_id:
-            context["duty"] = month_duty(user.county.settings, year=year, month=month)
+        context.update(_schools_due(user, cleaned, with_rows=request.GET.get("due") == "1"))
     return render(request, "visits/visit_list.html", context)
+
+
+def _schools_due(user, cleaned: dict, *, with_rows: bool) -> dict:
+    """How many schools the place filters point at are short of the month's duty visits and,
+    when asked for (``?due=1``), the first of them. Only of one county: the user's own, or the
+    one a user of several counties chose (a province's 30,000 schools are not worked through on
+    every page)."""
+    today = today_in_shanghai()
+    year, month = cleaned.get("month") or (today.year, today.month)
+    context = {"due_month": f"{year}-{month:02d}", "due_count": None}
+    county_id = user.county_id or (cleaned["county"].pk if cleaned.get("county") else None)
+    if county_id is None:
+        return context
+    duty = month_duty(CountySettings.objects.get(county_id=county_id), year=year, month=month)
+    due = due_schools_queryset(
+        filter_schools(School.objects.for_user(user), cleaned), year=year, month=month
+    )
+    context.update(duty=duty, due_count=due.count())
+    if with_rows:
+        shown = with_duty_counts(
+            with_responsible_inspector(
+                due.select_related("township").only("name", "township__name")
+            ),
+            year=year,
+            month=month,
+        )[:DUE_ROWS]
+        context["due_rows"] = [
+            SchoolDutyRow(
+                school=school,
+                month_visits=school.month_visits,
+                last_visit_at=school.last_visit_at,
+                visits_required=duty.visits_required,
+            )
+            for school in shown
+        ]
+    return context
 
 
 @login_required
