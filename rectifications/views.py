@@ -321,7 +321,8 @@ def _items_for_page(user, action=VIEW):
     return (
         RectificationItem.objects.for_user(user, action)
         .with_listing()
-        .select_related("county__settings", "visit")
+        .select_related("county__settings")
+        .annotate(visit_arrived_at=F("visit__arrived_at"))  # all the page shows of the visit
     )
 
 
