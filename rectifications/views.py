@@ -183,6 +183,7 @@ def summary(request):
         School.objects.for_user(request.user)
         .filter(pk__in=items.values("school_id"))
         .select_related("township")
+        .only("code", "name", "township__name")
         .annotate(**tally("rectification_items"))
         .order_by("-overdue", "-open", "township__name", "name")
     )
@@ -198,7 +199,11 @@ def summary(request):
     )
     for school in page:
         school.median_days = by_school.get(school.pk)
-    by_township = items.median_days_to_close("school__township_id")
+    # The school's county is the item's: said outright, PostgreSQL reads only that county's
+    # schools to find their townships, not every school of the province.
+    by_township = items.filter(school__county=F("county")).median_days_to_close(
+        "school__township_id"
+    )
     township_rows = list(townships)
     for township in township_rows:
         township.median_days = by_township.get(township.pk)
