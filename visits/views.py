@@ -654,9 +654,13 @@ def visit_list(request):
     user = request.user
     _require(_is_county_staff(user) or user.is_inspector)
     form, visits, cleaned = _filtered(request, listed=True)
-    page = paginate(
-        request, with_list_columns(visits).only(*ROW_FIELDS), count_limit=COUNTED_VISITS
-    )
+    page = paginate(request, visits, count_limit=COUNTED_VISITS)
+    # The page's visits are first found by their keys alone, which the index of each school's
+    # visits by arrival holds; sorting a county's ten thousand visits with every column a row
+    # shows was the page's slowest query. Only the page's 25 rows are then read.
+    page.object_list = with_list_columns(
+        Visit.objects.filter(pk__in=page.object_list.values("pk"))
+    ).only(*ROW_FIELDS)
     shown = [visit.pk for visit in page.object_list]
     readable = set(Visit.objects.for_user(user).filter(pk__in=shown).values_list("pk", flat=True))
     context = {
