@@ -253,6 +253,15 @@ class Assignment(models.Model):
                 name="assignment_one_current_lead",
             ),
         ]
+        indexes = [
+            # Who covers a school now: coverage asks it of every school of a county, and without
+            # this PostgreSQL hashes the province's assignments to answer for a thousand schools.
+            models.Index(
+                fields=["school", "inspector"],
+                condition=Q(ended_on__isnull=True),
+                name="assignment_current_by_school",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.inspector} → {self.school}"

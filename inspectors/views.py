@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,16 +25,19 @@ from schools.access import may_change
 def inspector_list(request):
     inspectors = (
         Inspector.objects.for_user(request.user)
-        .select_related("zone", "county__settings")
+        .select_related("zone")
         .with_load()
+        # The county's numbers as values, not the county and its settings on every row.
+        .annotate(
+            load_limit=F("county__settings__school_load_per_inspector"),
+            warning_days=F("county__settings__term_warning_days"),
+        )
     )
     form = InspectorFilterForm(request.GET or None, user=request.user)
     page = paginate(request, form.filter(inspectors))
     today = timezone.localdate()
     for inspector in page.object_list:
-        settings = inspector.county.settings
-        inspector.load_limit = settings.school_load_per_inspector
-        inspector.term_warning = inspector.term_ends_soon(today, settings.term_warning_days)
+        inspector.term_warning = inspector.term_ends_soon(today, inspector.warning_days)
     return render(
         request,
         "inspectors/inspector_list.html",

@@ -4,14 +4,14 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, ProtectedError
+from django.db.models import Count, Exists, OuterRef, ProtectedError, Window
 
 from inspectors.models import Assignment, Inspector, PlaquePosting
-from inspectors.plaques import flags, statuses
+from inspectors.plaques import PlaqueFlags, flags
 from schools.models import County, CountySettings, Department, School
 
 # The coverage page lists this many rows of each problem; a link shows them all.
-COVERAGE_ROWS = 50
+COVERAGE_ROWS = 10
 
 
 @dataclass(frozen=True)
@@ -30,22 +30,27 @@ class Shortfall:
 
 
 def _shortfall(queryset, limit: int | None) -> Shortfall:
-    """At most ``limit`` rows (all when None); counts in the database only when capped.
+    """At most ``limit`` rows (all when None) and the total, in one query whatever the county.
 
-    With ``limit=0`` (the home card) only the number is wanted: a single COUNT query.
+    The total rides on each row (a count over the whole list, taken before the cut), so a long
+    list costs what a short one does; with ``limit=0`` (the home card) only the number is
+    wanted: a single COUNT query.
     """
     if limit == 0:
         return Shortfall([], queryset.count())
-    rows = list(queryset if limit is None else queryset[: limit + 1])
-    if limit is None or len(rows) <= limit:
+    if limit is None:
+        rows = list(queryset)
         return Shortfall(rows, len(rows))
-    return Shortfall(rows[:limit], queryset.count())
+    rows = list(queryset.annotate(listed_total=Window(Count("pk")))[:limit])
+    return Shortfall(rows, rows[0].listed_total if rows else 0)
 
 
-def _listed(rows: list, limit: int | None, *, total: int | None = None) -> Shortfall:
-    """A list already in memory, cut like ``_shortfall`` cuts a queryset; ``total`` when the
-    rows are the first ones of a longer list."""
-    return Shortfall(rows if limit is None else rows[:limit], len(rows) if total is None else total)
+@dataclass(frozen=True)
+class PlaqueRow:
+    """A school of the plaque lists: its row and where it stands (``plaques.PlaqueFlags``)."""
+
+    school: School
+    plaque: PlaqueFlags
 
 
 @dataclass(frozen=True)
@@ -59,37 +64,35 @@ class PlaqueCoverage:
 
 
 def plaque_coverage(schools, *, county: County, limit: int | None) -> PlaqueCoverage:
-    """How the open ``schools`` stand with their plaques; rows are ``plaques.PlaqueStatus``.
+    """How the open ``schools`` stand with their plaques; rows are ``PlaqueRow``s.
 
     With ``limit=0`` (the home card) only the number of schools without a posted plaque is
     counted while there are any: until every school has one the county is not fully covered,
     whatever the outdated ones, and the outdated and photo lists are left out (None).
     """
     if limit == 0:
-        postings = PlaquePosting.objects.filter(plaque__school=OuterRef("pk"))
+        # A plaque is issued in its school's county: naming it lets PostgreSQL look at this
+        # county's plaques only, not hash the province's.
+        postings = PlaquePosting.objects.filter(
+            plaque__school=OuterRef("pk"), plaque__county=county
+        )
         unposted = schools.active().filter(~Exists(postings)).count()
         if unposted:
             return PlaqueCoverage(Shortfall([], unposted), None, None, fully_covered=0)
-    # Every school is weighed by ``plaques.flags`` (plain values, a few queries); the full
-    # status, with what changed since printing, is built only for the rows shown.
-    schools = schools.active()
-    found = flags(schools, counties=(county,))
+    # Every school is weighed by ``plaques.flags`` (plain values, a few queries); only the
+    # schools shown are loaded as rows, in one more query.
+    found = flags(schools.active(), counties=(county,))
     lists = {
-        "unposted": [f.school_id for f in found if not f.is_posted],
-        "outdated": [f.school_id for f in found if f.is_outdated],
-        "without_photo": [f.school_id for f in found if f.lacks_photo],
+        "unposted": [f for f in found if not f.is_posted],
+        "outdated": [f for f in found if f.is_outdated],
+        "without_photo": [f for f in found if f.lacks_photo],
     }
-    shown = {pk for ids in lists.values() for pk in (ids if limit is None else ids[:limit])}
-    rows = {}
-    if shown:
-        for status in statuses(
-            schools.filter(pk__in=shown).select_related("township"), county=county
-        ):
-            rows[status.school.pk] = status
+    shown = {f.school_id for listed in lists.values() for f in listed[:limit]}
+    rows = schools.filter(pk__in=shown).in_bulk() if shown else {}
     return PlaqueCoverage(
         **{
-            name: _listed([rows[pk] for pk in ids if pk in rows], limit, total=len(ids))
-            for name, ids in lists.items()
+            name: Shortfall([PlaqueRow(rows[f.school_id], f) for f in listed[:limit]], len(listed))
+            for name, listed in lists.items()
         },
         fully_covered=sum(1 for f in found if f.is_current and f.has_inspector),
     )
@@ -103,7 +106,7 @@ class CoverageReport:
     open_schools: int
     uncovered: Shortfall
     central_under_minimum: Shortfall
-    over_load: Shortfall
+    over_load: Shortfall | None  # None: not counted (the home card does not show it)
     terms_ending: Shortfall
     due_for_rotation: Shortfall
     plaques: PlaqueCoverage
@@ -126,7 +129,8 @@ class CoverageReport:
 def coverage_report(
     *, user, county: County, today: datetime.date, limit: int | None = COVERAGE_ROWS
 ) -> CoverageReport:
-    """The county's coverage problems, each list cut to ``limit`` rows (None: every row)."""
+    """The county's coverage problems, each list cut to ``limit`` rows (None: every row; 0: the
+    home card's counts, without the inspectors over the load)."""
     settings = county.settings
     schools = School.objects.for_user(user).filter(county=county).select_related("township")
     inspectors = Inspector.objects.for_user(user).filter(county=county).select_related("zone")
@@ -141,7 +145,9 @@ def coverage_report(
         over_load=_shortfall(
             inspectors.over_load(settings.school_load_per_inspector).order_by("-load", "name"),
             limit,
-        ),
+        )
+        if limit != 0
+        else None,
         terms_ending=_shortfall(
             inspectors.term_ending(settings.term_warning_date(today)).order_by("term_ends_on"),
             limit,

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,8 +25,10 @@ from schools.services import COVERAGE_ROWS, coverage_report
 def school_list(request):
     schools = (
         School.objects.for_user(request.user)
-        .select_related("township", "county__settings")
+        .select_related("township")
         .with_active_inspector_count()
+        # For the coverage badge: a value, not the county and its settings on every row.
+        .annotate(central_minimum=F("county__settings__min_inspectors_per_central_school"))
     )
     form = SchoolFilterForm(request.GET or None, user=request.user)
     page = paginate(request, form.filter(schools))

@@ -219,19 +219,19 @@ def test_coverage_counts_alone_take_one_query_a_list(django_assert_num_queries):
     for school in factories.SchoolFactory.create_batch(5, county=county):
         factories.AssignmentFactory(inspector=busy, school=school)
     county = County.objects.select_related("settings").get(pk=county.pk)
-    # The open schools, then one COUNT for each of the five lists and the schools without a
-    # posted plaque (while there are any, the outdated ones need not be looked at).
-    with django_assert_num_queries(7) as captured:
+    # The open schools, then one COUNT for each of the four lists the card shows and the schools
+    # without a posted plaque (while there are any, the outdated ones need not be looked at).
+    with django_assert_num_queries(6) as captured:
         report = coverage_report(user=office, county=county, today=today, limit=0)
     assert all(query["sql"].startswith("SELECT COUNT(") for query in captured.captured_queries)
     assert report.plaques.unposted.total == 7 and not report.is_full
     lists = [
         report.uncovered,
         report.central_under_minimum,
-        report.over_load,
         report.terms_ending,
         report.due_for_rotation,
     ]
-    assert [(shortfall.rows, shortfall.total) for shortfall in lists] == [([], 1)] * 5
+    assert [(shortfall.rows, shortfall.total) for shortfall in lists] == [([], 1)] * 4
+    assert report.over_load is None  # the card does not show it
     full = coverage_report(user=office, county=county, today=today)
     assert [len(shortfall.rows) for shortfall in (full.uncovered, full.over_load)] == [1, 1]
