@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     DateTimeField,
@@ -27,7 +28,17 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Least
 
 from inspectors.models import Assignment, Inspector, InspectorStatus
-from reports.figures import Scope, duty_done_expression, duty_months
+from reports.figures import (
+    SEEN_FOR_DUTY,
+    Scope,
+    duty_done_expression,
+    duty_months,
+    duty_window,
+    required_visits,
+    seen_between,
+    seen_during,
+    sum_of,
+)
 from reports.periods import Period
 from schools.models import School
 from visits.models import Visit, month_bounds
@@ -58,35 +69,38 @@ class SchoolDuty:
         return self.done / self.due if self.due else None
 
 
-def school_duty(scope: Scope, period: Period, today: datetime.date) -> list[SchoolDuty]:
-    """Every open school of the scope with its visits in the period: four queries in all."""
+def duty_of_schools(scope: Scope, period: Period, today: datetime.date):
+    """Every open school of the scope with its duty due and done in the period's months so far,
+    its duty visits and all visits in the period and its last visit before the period ended,
+    those behind first: one pass over the schools' visits, so a page of them is one query."""
     months = duty_months(period, today)
     counties = list(scope.counties)
-    required = {
-        county.pk: sum(
-            month_duty(county.settings, year=year, month=month).visits_required
-            for year, month in months
-        )
-        for county in counties
-    }
-    in_period = Visit.objects.submitted().filter(
-        school=OuterRef("pk"), arrived_at__gte=period.start_at, arrived_at__lt=period.end_at
-    )
+    window = duty_window(period, today) or (period.start_at, period.end_at)
+    in_period = seen_during(period.start_at, period.end_at)
     last_visit = (
         Visit.objects.submitted()
         .filter(school=OuterRef("pk"), arrived_at__lt=period.end_at)
         .order_by("-arrived_at")
         .values("arrived_at")[:1]
     )
-    schools = (
+    return (
         scope.schools()
         .active()
         .select_related("township")
+        .annotate(seen=seen_between(min(window[0], period.start_at), max(window[1], period.end_at)))
         .annotate(
+            duty_due=sum_of(required_visits(counties, year, month) for year, month in months),
             duty_done=duty_done_expression(counties, months),
-            duty_visits=_count(in_period.counting_for_duty(), "school"),
-            all_visits=_count(in_period, "school"),
+            duty_visits=Count("seen", filter=SEEN_FOR_DUTY & in_period),
+            all_visits=Count("seen", filter=in_period),
             last_visit_at=Subquery(last_visit, output_field=DateTimeField()),
+        )
+        .annotate(
+            is_behind=Case(
+                When(duty_done__lt=F("duty_due"), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
         )
         .prefetch_related(
             Prefetch(
@@ -97,13 +111,23 @@ def school_duty(scope: Scope, period: Period, today: datetime.date) -> list[Scho
                 to_attr="current_assignments",
             )
         )
-        .order_by("township__name", "name")
+        .order_by("-is_behind", "township__name", "name", "pk")
     )
+
+
+def school_duty(scope: Scope, period: Period, today: datetime.date) -> list[SchoolDuty]:
+    """Every open school of the scope against the duty, by township and name."""
+    schools = duty_of_schools(scope, period, today).order_by("township__name", "name", "pk")
+    return school_rows(schools)
+
+
+def school_rows(schools) -> list[SchoolDuty]:
+    """``duty_of_schools`` (or a page of it) as rows, with each school's inspectors now."""
     return [
         SchoolDuty(
             school=school,
             inspectors=[assignment.inspector for assignment in school.current_assignments],
-            due=required.get(school.county_id, 0),
+            due=school.duty_due,
             done=school.duty_done,
             duty_visits=school.duty_visits,
             visits=school.all_visits,
@@ -158,12 +182,15 @@ def on_time_limit(county_settings) -> datetime.timedelta:
 def inspector_duty(
     county, period: Period, today: datetime.date, *, inspectors=None
 ) -> list[InspectorDuty]:
-    """The county's responsible inspectors (active, or assigned during the period) with their
-    duty, visits led and joined, and records submitted on time: two queries in all."""
+    """The county's responsible inspectors (active, or assigned during the period; or just
+    ``inspectors``) with their duty, visits led and joined, and records submitted on time: two
+    queries in all."""
     months = duty_months(period, today)
     assignments = Assignment.objects.filter(
         school__county=county, school__is_active=True, inspector__county=county
     )
+    if inspectors is not None:
+        assignments = assignments.filter(inspector__in=inspectors)
     overlapping = Q(pk__in=[])
     due_parts, done_parts = [], []
     for year, month in months:
@@ -185,8 +212,8 @@ def inspector_duty(
             .values("inspector_id")
             .annotate(
                 schools=Count("school_id", distinct=True),
-                due=Sum(_sum(due_parts), output_field=IntegerField()),
-                done=Sum(_sum(done_parts), output_field=IntegerField()),
+                due=Sum(sum_of(due_parts), output_field=IntegerField()),
+                done=Sum(sum_of(done_parts), output_field=IntegerField()),
             )
         )
         per_inspector = {row["inspector_id"]: row for row in rows}
@@ -227,10 +254,3 @@ def inspector_duty(
             )
         )
     return result
-
-
-def _sum(parts):
-    expression = parts[0]
-    for part in parts[1:]:
-        expression = expression + part
-    return expression

@@ -12,23 +12,27 @@ list that shows the same records (``links.py``).
 
 import datetime
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, fields
 
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
+    DurationField,
     Exists,
+    ExpressionWrapper,
     F,
+    FilteredRelation,
     IntegerField,
+    Max,
     OuterRef,
     Q,
-    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Least
+from django.db.models.functions import Least, TruncDate
 from django.utils import timezone
 
 from complaints.models import ANSWERED_STATES, OPEN_STATES, Submission
@@ -44,7 +48,7 @@ from rectifications.models import (
 )
 from reports.periods import Period
 from schools.models import School
-from visits.models import SHANGHAI, Visit, month_bounds
+from visits.models import DUTY_KINDS, SHANGHAI, Visit, VisitStatus, month_bounds
 from visits.services import month_duty
 
 # A group of records: (county id, township id). Meeting decisions have no school, so no township.
@@ -71,7 +75,9 @@ class Tally:
     unresolved: int = 0
     overdue: int = 0
     escalated: int = 0
-    close_days: list[int] = field(default_factory=list)
+    # Days to sign off → items, of the whole scope only: the median does not add up across
+    # groups, and no page shows it per township or county (``Cells.total``).
+    close_days: Counter = field(default_factory=Counter)
     # Meetings held in the period
     meetings: int = 0
     invited: int = 0
@@ -97,7 +103,7 @@ class Tally:
 
     @property
     def median_days(self):
-        return statistics.median(self.close_days) if self.close_days else None
+        return statistics.median(self.close_days.elements()) if self.close_days else None
 
     @property
     def duty_rate(self):
@@ -165,11 +171,12 @@ class Scope:
 
 class Cells(dict):
     """Tallies by (county id, township id), summed up to what a page shows; ``names`` holds the
-    townships' names as the queries found them."""
+    name of every township among the keys."""
 
     def __init__(self):
         super().__init__()
         self.names: dict[int, str] = {}
+        self.close_days: Counter = Counter()
 
     def cell(self, key: Key) -> Tally:
         if key not in self:
@@ -177,7 +184,7 @@ class Cells(dict):
         return self[key]
 
     def total(self) -> Tally:
-        total = Tally()
+        total = Tally(close_days=self.close_days.copy())
         for tally in self.values():
             total.add(tally)
         return total
@@ -196,6 +203,14 @@ class Cells(dict):
         return self.by(1)
 
 
+def covered_schools(counties):
+    """The ids of the schools of ``counties`` with an active inspector now: a list the database
+    hashes once, where a test per school (``active_assignments``) would be costed per row."""
+    return Assignment.objects.filter(
+        school__county__in=counties, ended_on__isnull=True, inspector__status=InspectorStatus.ACTIVE
+    ).values("school_id")
+
+
 def active_assignments():
     """Current assignments of active inspectors to the outer school: what covers a school."""
     return Assignment.objects.filter(
@@ -209,47 +224,64 @@ def duty_months(period: Period, today: datetime.date) -> list[tuple[int, int]]:
 
 
 def required_visits(counties, year: int, month: int):
-    """Each county's duty visits per school in a month, as an SQL expression on a school row."""
+    """Each county's duty visits per school in a month, as an SQL expression on a school row:
+    one branch per number of visits, not per county (a province has a hundred)."""
+    counties_owing = defaultdict(list)
+    for place in counties:
+        required = month_duty(place.settings, year=year, month=month).visits_required
+        counties_owing[required].append(place.pk)
     return Case(
         *(
-            When(
-                county_id=county.pk,
-                then=Value(month_duty(county.settings, year=year, month=month).visits_required),
-            )
-            for county in counties
+            When(county_id__in=pks, then=Value(required))
+            for required, pks in sorted(counties_owing.items())
         ),
         default=Value(0),
         output_field=IntegerField(),
     )
 
 
-def duty_visits_in(year: int, month: int):
-    """The outer school's duty visits (submitted, of a kind that counts) in a month."""
-    start, following = month_bounds(year, month)
-    counted = (
-        Visit.objects.counting_for_duty()
-        .filter(school=OuterRef("pk"), arrived_at__gte=start, arrived_at__lt=following)
-        .order_by()
-        .values("school")
-        .annotate(n=Count("pk"))
-        .values("n")
+# A school's submitted visits over a stretch of time, joined to its row as ``seen``: each figure
+# counts the joined rows it wants (``Count("seen", filter=...)``), so one pass over a county's
+# visits, grouped per school, gives every figure of every school.
+def seen_between(start: datetime.datetime, end: datetime.datetime) -> FilteredRelation:
+    return FilteredRelation(
+        "visits",
+        condition=Q(
+            visits__status=VisitStatus.SUBMITTED,
+            visits__arrived_at__gte=start,
+            visits__arrived_at__lt=end,
+        ),
     )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def duty_done_expression(counties, months):
-    """Per school: its duty visits month by month, each month counted up to the duty at most,
-    so that five visits to one school do not hide a school nobody visited."""
-    parts = [
-        Least(duty_visits_in(year, month), required_visits(counties, year, month))
+def seen_during(start: datetime.datetime, end: datetime.datetime) -> Q:
+    return Q(seen__arrived_at__gte=start, seen__arrived_at__lt=end)
+
+
+SEEN_FOR_DUTY = Q(seen__kind__in=DUTY_KINDS)
+
+
+def duty_done_expression(counties, months, *, counted: Q = SEEN_FOR_DUTY):
+    """Per school (with ``seen`` joined over the months): its ``counted`` visits month by
+    month, each month counted up to the duty at most, so that five visits to one school do not
+    hide a school nobody visited."""
+    return sum_of(
+        Least(
+            Count("seen", filter=counted & seen_during(*month_bounds(year, month))),
+            required_visits(counties, year, month),
+        )
         for year, month in months
-    ]
-    if not parts:
+    )
+
+
+def sum_of(expressions):
+    expressions = list(expressions)
+    if not expressions:
         return Value(0, output_field=IntegerField())
-    expression = parts[0]
-    for part in parts[1:]:
-        expression = expression + part
-    return expression
+    total = expressions[0]
+    for expression in expressions[1:]:
+        total = total + expression
+    return total
 
 
 def compute(scope: Scope, period: Period, *, today: datetime.date | None = None) -> Cells:
@@ -257,7 +289,6 @@ def compute(scope: Scope, period: Period, *, today: datetime.date | None = None)
     today = today or timezone.localdate()
     cells = Cells()
     _schools(cells, scope, period, today)
-    _visits(cells, scope, period)
     _items(cells, scope, period, today)
     _meetings(cells, scope, period, today)
     _notices(cells, scope, period)
@@ -363,7 +394,7 @@ def _submissions(cells: Cells, scope: Scope, period: Period, today: datetime.dat
     rows = (
         scope.submissions()
         .order_by()
-        .values("school__county_id", "school__township_id")
+        .values("school__county_id", "school__township_id", "school__township__name")
         .annotate(
             **{
                 name: Count("pk", filter=condition)
@@ -373,6 +404,7 @@ def _submissions(cells: Cells, scope: Scope, period: Period, today: datetime.dat
     )
     for row in rows:
         tally = cells.cell((row["school__county_id"], row["school__township_id"]))
+        cells.names[row["school__township_id"]] = row["school__township__name"]
         tally.received = row["received"]
         tally.answered_in_time = row["answered_in_time"]
         tally.submissions_overdue = row["submissions_overdue"]
@@ -396,20 +428,25 @@ def _notices(cells: Cells, scope: Scope, period: Period) -> None:
 
 def _schools(cells: Cells, scope: Scope, period: Period, today: datetime.date) -> None:
     """Open schools, those with an active inspector now, the duty visits due and done in the
-    period's months so far, and the schools without a single duty visit in those months."""
+    period's months so far, the schools without a single duty visit in those months, and the
+    visits of any kind in the period (to closed schools too): counted school by school in one
+    pass over their visits, then added up per township."""
     months = duty_months(period, today)
     counties = list(scope.counties)
-    filters = school_filters(period, today)
-    rows = (
+    window = duty_window(period, today) or (period.start_at, period.end_at)
+    duty = SEEN_FOR_DUTY & Q(is_active=True)
+    per_school = (
         scope.schools()
-        .active()
         .order_by()
-        .values("county_id", "township_id", "township__name")
+        .annotate(seen=seen_between(min(window[0], period.start_at), max(window[1], period.end_at)))
+        .values("pk", "county_id", "township_id", "township__name")
         .annotate(
-            open=Count("pk"),
-            covered=Count("pk", filter=filters["covered"]),
-            done=Coalesce(Sum(duty_done_expression(counties, months)), Value(0)),
-            not_visited=Count("pk", filter=filters["not_visited"]),
+            # Per school, whatever its visits: the largest is the one value.
+            open=Max(_flag(Q(is_active=True))),
+            covered=Max(_flag(Q(is_active=True, pk__in=covered_schools(counties)))),
+            visits=Count("seen", filter=seen_during(period.start_at, period.end_at)),
+            done=duty_done_expression(counties, months, counted=duty),
+            visited=Least(Count("seen", filter=duty & seen_during(*window)), Value(1)),
         )
     )
     required = {
@@ -420,17 +457,45 @@ def _schools(cells: Cells, scope: Scope, period: Period, today: datetime.date) -
         for county in counties
     }
     county_of = {}
-    for row in rows:
+    for row in regroup(per_school, ("county_id", "township_id", "township__name")):
+        if not row["open"] and not row["visits"]:
+            continue  # only closed schools, not visited in the period: nothing to show
         county_of[row["township_id"]] = row["county_id"]
         tally = cells.cell((row["county_id"], row["township_id"]))
         cells.names[row["township_id"]] = row["township__name"]
         tally.open_schools = row["open"]
         tally.covered_schools = row["covered"]
+        tally.visits = row["visits"]
         tally.duty_done = row["done"]
         tally.duty_due = row["open"] * required.get(row["county_id"], 0)
-        tally.not_visited = row["not_visited"]
+        tally.not_visited = row["open"] - row["visited"] if months else 0
     for _school_id, township_id in fully_covered(scope):
         cells.cell((county_of[township_id], township_id)).fully_covered += 1
+
+
+def _flag(condition: Q):
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def regroup(rows, keys: tuple[str, ...]) -> list[dict]:
+    """The annotations of ``rows`` (a ``values()`` queryset, say one row per school) summed per
+    ``keys`` among its values (say per township): the second level of a two-level aggregate,
+    written around the ORM's query because the ORM has no subquery in FROM."""
+    sql, params = rows.query.get_compiler(using=rows.db).as_sql()
+    summed = list(rows.query.annotation_select)
+    quote = connections[rows.db].ops.quote_name
+    group = ", ".join(quote(name) for name in keys)
+    sums = ", ".join(f"SUM({quote(name)})" for name in summed)
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(f"SELECT {group}, {sums} FROM ({sql}) per_row GROUP BY {group}", params)
+        found = cursor.fetchall()
+    return [
+        {
+            **dict(zip(keys, row, strict=False)),
+            **dict(zip(summed, map(int, row[len(keys) :]), strict=True)),
+        }
+        for row in found
+    ]
 
 
 def fully_covered(scope: Scope, county=None) -> list[tuple[int, int]]:
@@ -449,18 +514,6 @@ def fully_covered(scope: Scope, county=None) -> list[tuple[int, int]]:
     ]
 
 
-def _visits(cells: Cells, scope: Scope, period: Period) -> None:
-    rows = (
-        scope.visits()
-        .filter(visit_filters(period)["visits"])
-        .order_by()
-        .values("school__county_id", "school__township_id")
-        .annotate(n=Count("pk"))
-    )
-    for row in rows:
-        cells.cell((row["school__county_id"], row["school__township_id"])).visits = row["n"]
-
-
 def _items(cells: Cells, scope: Scope, period: Period, today: datetime.date) -> None:
     items = scope.items()
     rows = (
@@ -474,16 +527,27 @@ def _items(cells: Cells, scope: Scope, period: Period, today: datetime.date) -> 
             cells.names[row["school__township_id"]] = row["school__township__name"]
         for name in ITEM_FIELDS:
             setattr(tally, name, row[name])
-    closed = items.filter(item_filters(period, today)["closed"]).values_list(
-        "county_id", "school__township_id", "created_at", "closed_at"
+    closed = (
+        items.filter(item_filters(period, today)["closed"])
+        .order_by()
+        .values(days=days_to_close())
+        .annotate(n=Count("pk"))
     )
-    for county_id, township_id, created_at, closed_at in closed:
-        cells.cell((county_id, township_id)).close_days.append(days_between(created_at, closed_at))
+    for row in closed:
+        cells.close_days[row["days"].days] += row["n"]
 
 
 def days_between(start: datetime.datetime, end: datetime.datetime) -> int:
     """Calendar days from one instant to another, as the days read in Asia/Shanghai."""
     return (end.astimezone(SHANGHAI).date() - start.astimezone(SHANGHAI).date()).days
+
+
+def days_to_close():
+    """``days_between`` an item's opening and its signing off, in SQL (a timedelta)."""
+    return ExpressionWrapper(
+        TruncDate("closed_at", tzinfo=SHANGHAI) - TruncDate("created_at", tzinfo=SHANGHAI),
+        output_field=DurationField(),
+    )
 
 
 def held_meetings(meetings, period: Period):
@@ -574,50 +638,42 @@ class MonthDutyRow:
 
 
 def duty_by_month(scope: Scope, months: list[tuple[int, int]]) -> list[MonthDutyRow]:
-    """Duty visits due and done, and all visits, month by month: two queries for any months."""
+    """Duty visits due and done, and all visits, month by month: one query for any months,
+    counting each school's visits in one pass and adding the schools up."""
     if not months:
         return []
     counties = list(scope.counties)
-    schools = scope.schools().active().order_by()
-    done = schools.aggregate(
-        **{
-            f"done_{index}": Coalesce(
-                Sum(Least(duty_visits_in(year, month), required_visits(counties, year, month))),
-                Value(0),
-            )
-            for index, (year, month) in enumerate(months)
-        },
-        **{f"open_{county.pk}": Count("pk", filter=Q(county_id=county.pk)) for county in counties},
-    )
-    visits = scope.visits().aggregate(
-        **{
-            f"visits_{index}": Count(
-                "pk",
-                filter=Q(
-                    arrived_at__gte=month_bounds(year, month)[0],
-                    arrived_at__lt=month_bounds(year, month)[1],
+    seen = seen_between(month_bounds(*months[0])[0], month_bounds(*months[-1])[1])
+    per_school = scope.schools().order_by().annotate(seen=seen)
+    for index, (year, month) in enumerate(months):
+        required = required_visits(counties, year, month)
+        per_school = per_school.annotate(
+            **{
+                f"due_{index}": Case(When(is_active=True, then=required), default=Value(0)),
+                f"done_{index}": duty_done_expression(
+                    counties, [(year, month)], counted=SEEN_FOR_DUTY & Q(is_active=True)
                 ),
-            )
-            for index, (year, month) in enumerate(months)
+                f"visits_{index}": Count("seen", filter=seen_during(*month_bounds(year, month))),
+            }
+        )
+    # Named apart from the annotations they add up (the ORM confuses equal names).
+    totals = per_school.aggregate(
+        **{
+            f"{name}_in_{index}": Sum(f"{name}_{index}")
+            for index in range(len(months))
+            for name in ("due", "done", "visits")
         }
     )
-    rows = []
-    for index, (year, month) in enumerate(months):
-        due = sum(
-            done[f"open_{county.pk}"]
-            * month_duty(county.settings, year=year, month=month).visits_required
-            for county in counties
+    return [
+        MonthDutyRow(
+            year=year,
+            month=month,
+            due=totals[f"due_in_{index}"] or 0,
+            done=totals[f"done_in_{index}"] or 0,
+            visits=totals[f"visits_in_{index}"] or 0,
         )
-        rows.append(
-            MonthDutyRow(
-                year=year,
-                month=month,
-                due=due,
-                done=done[f"done_{index}"],
-                visits=visits[f"visits_{index}"],
-            )
-        )
-    return rows
+        for index, (year, month) in enumerate(months)
+    ]
 
 
 def twelve_months_to(period: Period, today: datetime.date) -> list[tuple[int, int]]:

@@ -2,11 +2,12 @@
 and the principal's own pages."""
 
 from dataclasses import dataclass
+from urllib.parse import quote_plus
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, ExpressionWrapper
+from django.db.models import BooleanField, ExpressionWrapper, Sum
 from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,7 +36,7 @@ from reports.services import (
     set_commendation,
 )
 from schools.access import county_choices, county_for, may_change
-from schools.models import County, Township
+from schools.models import County
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,7 @@ class Stat:
 
 def figure_url(query: QueryDict, figure: str, **overrides) -> str:
     """The records page behind a number, keeping the page's county, period and townships."""
-    params = query.copy()
-    for name in ("figure", "matter", "page", "show"):
-        params.pop(name, None)
+    params = _without_figure(query)
     params["figure"] = figure
     for name, value in overrides.items():
         if isinstance(value, list | tuple):
@@ -59,6 +58,21 @@ def figure_url(query: QueryDict, figure: str, **overrides) -> str:
         else:
             params[name] = str(value)
     return f"{reverse('reports:records')}?{params.urlencode()}"
+
+
+def figure_links(query: QueryDict):
+    """``figure_url`` for each number of one column, the query copied and encoded once (the
+    region page links over a thousand numbers)."""
+    params = _without_figure(query)
+    start = f"{reverse('reports:records')}?{params.urlencode()}{'&' if params else ''}figure="
+    return lambda figure: start + quote_plus(figure)
+
+
+def _without_figure(query: QueryDict) -> QueryDict:
+    params = query.copy()
+    for name in ("figure", "matter", "page", "show"):
+        params.pop(name, None)
+    return params
 
 
 def page_query(county, counties, period: Period, township_ids=()) -> QueryDict:
@@ -178,7 +192,7 @@ def _days(value) -> str:
     return f"{value:g}" if value is not None else "—"
 
 
-def _charts(scope: Scope, period: Period, today, total_cells, query, townships) -> dict:
+def _charts(scope: Scope, period: Period, today, total_cells, query) -> dict:
     months = figures.duty_by_month(scope, figures.twelve_months_to(period, today))
     duty_chart = charts.columns(
         _("Duty visits per month"),
@@ -205,13 +219,13 @@ def _charts(scope: Scope, period: Period, today, total_cells, query, townships) 
             ),
         ],
     )
-    names = dict(townships)
+    names = total_cells.names
     by_township = total_cells.by_township()
     town_rows = sorted(
         (
             (key, names.get(key, _("No school")), tally)
             for key, tally in by_township.items()
-            if key in names or tally.unresolved
+            if key is not None or tally.unresolved
         ),
         key=lambda row: (-row[2].overdue, row[1]),
     )
@@ -224,16 +238,20 @@ def _charts(scope: Scope, period: Period, today, total_cells, query, townships) 
             )
         ],
     )
-    return {
-        "months": [
+    month_links = []
+    for row in months:
+        month_query = _with_month(query, row.key)
+        link = figure_links(month_query)
+        month_links.append(
             (
                 row,
-                f"{reverse('reports:dashboard')}?{_with_month(query, row.key).urlencode()}",
-                figure_url(_with_month(query, row.key), "duty"),
-                figure_url(_with_month(query, row.key), "visits"),
+                f"{reverse('reports:dashboard')}?{month_query.urlencode()}",
+                link("duty"),
+                link("visits"),
             )
-            for row in months
-        ],
+        )
+    return {
+        "months": month_links,
         "duty_chart": duty_chart,
         "matters": [
             (
@@ -284,9 +302,6 @@ def dashboard(request):
     cells = figures.compute(scope, period, today=today)
     total = cells.total()
     query = page_query(county, counties, period, [t.pk for t in chosen])
-    townships = list(
-        Township.objects.for_user(request.user).filter(county=county).values_list("pk", "name")
-    )
     context = {
         "county": county,
         "counties": counties,
@@ -295,8 +310,8 @@ def dashboard(request):
         "today": today,
         "chosen": chosen,
         "summary_query": page_query(county, counties, period).urlencode(),
-        "groups": stat_groups(total, lambda figure: figure_url(query, figure)),
-        **_charts(scope, period, today, cells, query, townships),
+        "groups": stat_groups(total, figure_links(query)),
+        **_charts(scope, period, today, cells, query),
     }
     if len(chosen) > 1:
         by_township = cells.by_township()
@@ -309,7 +324,7 @@ def dashboard(request):
                 )
                 for township in chosen
             ]
-            + [(_("Together"), total, lambda figure: figure_url(query, figure))]
+            + [(_("Together"), total, figure_links(query))]
         )
     return render(request, "reports/dashboard.html", context)
 
@@ -380,16 +395,8 @@ def region(request):
     cells = figures.compute(Scope(user, tuple(counties)), period, today=today)
     by_county = cells.by_county()
 
-    def link_for(county):
-        query = page_query(county, True, period)
-        return lambda figure: figure_url(query, figure)
-
     together = page_query(None, False, period)
     together["county"] = ALL_COUNTIES
-
-    def link_for_all(figure):
-        return figure_url(together, figure)
-
     return render(
         request,
         "reports/region.html",
@@ -400,10 +407,14 @@ def region(request):
             "today": today,
             "side_by_side": _side_by_side(
                 [
-                    (county.name, by_county.get(county.pk, Tally()), link_for(county))
+                    (
+                        county.name,
+                        by_county.get(county.pk, Tally()),
+                        figure_links(page_query(county, True, period)),
+                    )
                     for county in counties
                 ]
-                + [(_("Together"), cells.total(), link_for_all)]
+                + [(_("Together"), cells.total(), figure_links(together))]
             ),
             "dashboards": [(county, _dashboard_url(county, True, period)) for county in counties],
         },
@@ -488,15 +499,19 @@ def _back_url(params: QueryDict) -> str:
 
 def duty_list(request):
     """Every open school with its duty visits due and done in the period, those behind first."""
-    from reports.duty import school_duty
+    from reports.duty import duty_of_schools, school_rows
 
     place, counties = _place(request)
     today = timezone.localdate()
     form = _period_form(request, counties, today)
     period = form.chosen_period()
     chosen = form.chosen_townships()
-    rows = school_duty(Scope(request.user, counties, tuple(t.pk for t in chosen)), period, today)
-    rows.sort(key=lambda row: (not row.is_behind, row.school.township.name, row.school.name))
+    schools = duty_of_schools(
+        Scope(request.user, counties, tuple(t.pk for t in chosen)), period, today
+    )
+    page = paginate(request, schools, per_page=50)
+    page.object_list = school_rows(page.object_list)
+    totals = schools.aggregate(due=Sum("duty_due"), done=Sum("duty_done"))
     return render(
         request,
         "reports/duty.html",
@@ -504,9 +519,9 @@ def duty_list(request):
             "place": place,
             "period": period,
             "chosen": chosen,
-            "page": paginate(request, rows, per_page=50),
-            "due": sum(row.due for row in rows),
-            "done": sum(row.done for row in rows),
+            "page": page,
+            "due": totals["due"] or 0,
+            "done": totals["done"] or 0,
             "back": _back_url(request.GET),
         },
     )
