@@ -88,7 +88,7 @@ def board(request):
             "form": form,
             "page": paginate(
                 request,
-                _by_urgency(form.filter(items.rows(today)), today),
+                form.filter(items.rows(today)).by_urgency(),
                 per_page=ITEMS_PER_PAGE,
             ),
             "counts": counts,
@@ -118,21 +118,6 @@ def _board_counts(items, today, *, all_await_office: bool) -> dict:
     return counts
 
 
-def _by_urgency(items, today):
-    """Overdue first, then the school's moves, then checks to do, closed last; by deadline."""
-    return items.order_by(
-        Case(
-            When(state__in=SCHOOL_MOVE_STATES, deadline__lt=today, then=Value(0)),
-            When(state__in=SCHOOL_MOVE_STATES, then=Value(1)),
-            When(state=RectificationState.AWAITING_VERIFICATION, then=Value(2)),
-            default=Value(3),
-            output_field=IntegerField(),
-        ),
-        "deadline",
-        "pk",
-    )
-
-
 @roles_required(OFFICE_AND_COMMITTEE)
 def board_export(request):
     """The board's filtered list as an .xlsx file."""
@@ -145,7 +130,7 @@ def board_export(request):
     if items.count() > INLINE_EXPORT_ROWS:  # too long for the request: the worker writes it
         query = request.GET.urlencode()
         return redirect(f"{reverse('reports:export', args=['rectifications'])}?{query}")
-    return export.items_response(_by_urgency(items, timezone.localdate()))
+    return export.items_response(items.by_urgency())
 
 
 @roles_required(OFFICE_AND_COMMITTEE)
@@ -263,11 +248,11 @@ def my_items(request):
     if show_closed:
         items = items.filter(state=RectificationState.CLOSED).order_by("-closed_at", "-pk")
     else:
+        # By deadline, the overdue ones come first of those not awaiting verification.
         items = items.unresolved().order_by(
             Case(
                 When(state=RectificationState.AWAITING_VERIFICATION, then=Value(0)),
-                When(deadline__lt=today, then=Value(1)),
-                default=Value(2),
+                default=Value(1),
                 output_field=IntegerField(),
             ),
             "deadline",

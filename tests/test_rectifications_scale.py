@@ -130,3 +130,22 @@ def test_verification_is_overdue_from_the_day_after_each_countys_limit(personas)
     for pk in in_time:
         item = RectificationItem.objects.select_related("county__settings").get(pk=pk)
         assert item.verification_due_on(item.county.settings) >= today
+
+
+def test_the_board_lists_overdue_then_the_schools_moves_then_checks_then_closed(client, personas):
+    today = timezone.localdate()
+    day = datetime.timedelta(days=1)
+    late = make_item(personas, deadline=today - 2 * day)
+    later = make_item(personas, deadline=today - day)
+    due_today = make_item(personas, deadline=today)
+    awaiting = make_item(personas, deadline=today - 3 * day)
+    closed = make_item(personas, deadline=today - 4 * day)
+    RectificationItem.objects.filter(pk=awaiting.pk).update(
+        state=RectificationState.AWAITING_VERIFICATION, reported_done_at=timezone.now()
+    )
+    RectificationItem.objects.filter(pk=closed.pk).update(
+        state=RectificationState.CLOSED, closed_at=timezone.now()
+    )
+    client.force_login(personas.office)
+    listed = client.get(reverse("rectifications:board"), {"show": "all"}).context["page"]
+    assert list(listed) == [late, later, due_today, awaiting, closed]
