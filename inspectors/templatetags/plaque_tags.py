@@ -1,27 +1,46 @@
 """The badges of a plaque's state, built here rather than in an included template: the plaque
-list shows a page of schools, and an include a row cost more than the rest of the row."""
+list shows a page of schools, and an include a row cost more than the rest of the row. The
+badges are translated once per rendering (``registry_tags.shared``)."""
 
 from django import template
-from django.utils.html import format_html_join
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+from schools.templatetags.registry_tags import shared
 
 register = template.Library()
 
 
-@register.simple_tag
-def plaque_badges(plaque):
+def _badges() -> dict:
+    def badge(css_class, label):
+        return format_html('<span class="badge {}">{}</span>', css_class, label)
+
+    return {
+        "unissued": badge("text-bg-danger", _("Not issued")),
+        "unposted": badge("text-bg-danger", _("Not posted")),
+        "outdated": badge("text-bg-warning", _("Outdated")),
+        "current": badge("text-bg-success", _("Current")),
+        "no_photo": badge("text-bg-light border", _("No photo")),
+        "no_inspector": badge("text-bg-danger", _("No inspector")),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def plaque_badges(context, plaque):
     """What the plaque needs next, then what it lacks; ``plaque`` is an
     ``inspectors.plaques.PlaqueStatus`` or ``PlaqueFlags``."""
+    badges = shared(context, __name__, _badges)
     if not plaque.is_issued:
-        badges = [("text-bg-danger", _("Not issued"))]
+        shown = [badges["unissued"]]
     elif not plaque.is_posted:
-        badges = [("text-bg-danger", _("Not posted"))]
+        shown = [badges["unposted"]]
     elif plaque.is_outdated:
-        badges = [("text-bg-warning", _("Outdated"))]
+        shown = [badges["outdated"]]
     else:
-        badges = [("text-bg-success", _("Current"))]
+        shown = [badges["current"]]
     if plaque.lacks_photo:
-        badges.append(("text-bg-light border", _("No photo")))
+        shown.append(badges["no_photo"])
     if not plaque.has_inspector:
-        badges.append(("text-bg-danger", _("No inspector")))
-    return format_html_join(" ", '<span class="badge {}">{}</span>', badges)
+        shown.append(badges["no_inspector"])
+    return mark_safe(" ".join(shown))  # each badge escaped by format_html

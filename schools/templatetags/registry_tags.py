@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 register = template.Library()
 
 
-def _shared(context, key, make):
+def shared(context, key, make):
     """``make()``, once per rendering and ``key``."""
     found = context.render_context.setdefault(__name__, {})
     if key not in found:
@@ -27,7 +27,7 @@ def _shared(context, key, make):
 def row_url(context, url_name: str, pk: int) -> str:
     """The address of ``url_name`` (a page whose address ends with its one argument, an id)
     for ``pk``."""
-    return f"{_shared(context, url_name, lambda: _address_before_id(url_name))}{pk}/"
+    return f"{shared(context, url_name, lambda: _address_before_id(url_name))}{pk}/"
 
 
 def _address_before_id(url_name: str) -> str:
@@ -41,7 +41,7 @@ def _address_before_id(url_name: str) -> str:
 def choice_label(context, record, field_name: str) -> str:
     """The translated label of ``record``'s choice in ``field_name``."""
     field = record._meta.get_field(field_name)
-    labels = _shared(
+    labels = shared(
         context,
         (record._meta.label, field_name),
         lambda: {value: str(label) for value, label in field.flatchoices},
@@ -75,7 +75,7 @@ def coverage_badge(context, school) -> str:
     """The school's coverage: closed, no inspector, under its county's minimum (a central
     school) or its number of inspectors. Needs ``active_inspector_count`` and ``central_minimum``
     (its county's minimum of inspectors for a central school) annotated."""
-    badges = _shared(context, "coverage", _coverage_badges)
+    badges = shared(context, "coverage", _coverage_badges)
     count = school.active_inspector_count
     if not school.is_active:
         return badges["closed"]
