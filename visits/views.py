@@ -136,7 +136,8 @@ def my_schools(request):
             Visit.objects.for_user(user)
             .drafts()
             .filter(inspector_id=user.inspector_id)
-            .select_related("school")[: MY_DRAFT_ROWS + 1]
+            .select_related("school")
+            .only("school__name", "arrived_at", "kind")[: MY_DRAFT_ROWS + 1]
         )
         context.update(
             duty=duty,
@@ -730,6 +731,6 @@ def school_visits(request):
     """督导反馈: the principal's list of submitted visits to their school."""
     user = request.user
     _require(user.is_superuser or user.is_principal)
-    visits = with_list_columns(Visit.objects.for_user(user).submitted())
+    visits = with_list_columns(Visit.objects.for_user(user).submitted()).only(*ROW_FIELDS)
     page = paginate(request, visits)
     return render(request, "visits/school_visits.html", {"page": page})
