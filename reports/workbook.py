@@ -3,6 +3,7 @@ view and repeats on every printed page, widths, number and date formats, a total
 landscape. Text that looks like a formula is stored as text (``dudao.xlsx.keep_as_text``)."""
 
 import datetime
+from copy import copy
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -63,18 +64,27 @@ class Table:
             cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
             self.sheet.column_dimensions[get_column_letter(index)].width = column.width
         self.row = self.header_row
+        self.styles = {}
 
     def add(self, values, *, total: bool = False) -> None:
         self.row += 1
         for index, (column, value) in enumerate(zip(self.columns, values, strict=True), start=1):
             cell = self.sheet.cell(row=self.row, column=index, value=excel_value(value))
+            numeric = column.kind in FORMATS and value is not None and not isinstance(value, str)
+            # Setting a style looks it up in the workbook's style tables, which over tens of
+            # thousands of cells took most of a monthly report's time: each column's style is
+            # set once and then copied (as openpyxl copies a cell's style itself).
+            key = (index, numeric, total)
+            if key not in self.styles:
+                cell.border = BORDER
+                cell.alignment = Alignment(wrap_text=column.kind == TEXT, vertical="top")
+                if numeric:
+                    cell.number_format = FORMATS[column.kind]
+                if total:
+                    cell.font, cell.fill = BOLD, TOTAL_FILL
+                self.styles[key] = copy(cell._style)
+            cell._style = copy(self.styles[key])
             keep_as_text(cell)
-            cell.border = BORDER
-            cell.alignment = Alignment(wrap_text=column.kind == TEXT, vertical="top")
-            if column.kind in FORMATS and value is not None and not isinstance(value, str):
-                cell.number_format = FORMATS[column.kind]
-            if total:
-                cell.font, cell.fill = BOLD, TOTAL_FILL
 
     def finish(self) -> Worksheet:
         """Freeze the rows above the data, repeat them on printed pages, print A4 landscape."""
