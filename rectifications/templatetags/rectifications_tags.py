@@ -2,16 +2,16 @@
 
 A list shows fifty items. Its per-row pieces are built here rather than in the template: an
 include, ``{% url %}`` and ``truncatechars`` for each row cost more than the rest of the row. The
-item page's address and the labels are worked out once per rendering (``render_context``), not
-once a row."""
+badges and the item page's address are worked out once per rendering (``registry_tags.shared``
+and ``row_url``), not once a row."""
 
 from django import template
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from rectifications.models import OwnerLevel, RectificationState, Severity
+from schools.templatetags.registry_tags import row_url, shared
 
 register = template.Library()
 
@@ -44,54 +44,43 @@ def _badge(css_class: str, label: str) -> str:
     return f'<span class="badge {css_class}">{escape(label)}</span>'
 
 
-def _rendering(context) -> dict:
-    """What every row of this rendering shares: the badges in the active language and the
-    item page's address (the id last)."""
-    shared = context.render_context.get(__name__)
-    if shared is None:
-        shared = context.render_context[__name__] = {
-            "state": {
-                state: _badge(state_class(state), label)
-                for state, label in RectificationState.choices
-            },
-            "severity": {
-                severity: _badge(severity_class(severity), label)
-                for severity, label in Severity.choices
-            },
-            "escalated": {
-                level: _badge("text-bg-dark", _("Escalated: %(owner)s") % {"owner": label})
-                for level, label in OwnerLevel.choices
-            },
-            "overdue": _badge("text-bg-danger", _("Overdue")),
-            "verification_overdue": _badge("text-bg-warning", _("Verification overdue")),
-            "item_url": reverse("rectifications:item", args=[0]).removesuffix("0/"),
-        }
-    return shared
+def _badges() -> dict:
+    """Every badge an item may show, in the active language."""
+    return {
+        "state": {
+            state: _badge(state_class(state), label) for state, label in RectificationState.choices
+        },
+        "severity": {
+            severity: _badge(severity_class(severity), label)
+            for severity, label in Severity.choices
+        },
+        "escalated": {
+            level: _badge("text-bg-dark", _("Escalated: %(owner)s") % {"owner": label})
+            for level, label in OwnerLevel.choices
+        },
+        "overdue": _badge("text-bg-danger", _("Overdue")),
+        "verification_overdue": _badge("text-bg-warning", _("Verification overdue")),
+    }
 
 
 @register.simple_tag(takes_context=True)
 def item_badges(context, item):
     """The item's state, then whether it is overdue, its verification overdue (an item of
     ``with_listing``) or escalated."""
-    shared = _rendering(context)
-    badges = [shared["state"][item.state]]
+    badges = shared(context, __name__, _badges)
+    shown = [badges["state"][item.state]]
     if item.is_overdue:
-        badges.append(shared["overdue"])
+        shown.append(badges["overdue"])
     if item.is_verification_overdue:
-        badges.append(shared["verification_overdue"])
+        shown.append(badges["verification_overdue"])
     if item.is_escalated:
-        badges.append(shared["escalated"][item.owner_level])
-    return mark_safe(" ".join(badges))  # the classes are ours, the labels escaped
+        shown.append(badges["escalated"][item.owner_level])
+    return mark_safe(" ".join(shown))  # the classes are ours, the labels escaped
 
 
 @register.simple_tag(takes_context=True)
 def severity_badge(context, item):
-    return mark_safe(_rendering(context)["severity"][item.severity])
-
-
-@register.simple_tag(takes_context=True)
-def item_url(context, item) -> str:
-    return f"{_rendering(context)['item_url']}{item.pk}/"
+    return mark_safe(shared(context, __name__, _badges)["severity"][item.severity])
 
 
 @register.simple_tag(takes_context=True)
@@ -100,5 +89,6 @@ def item_link(context, item):
     text = item.description
     if len(text) > LINK_CHARS:
         text = text[: LINK_CHARS - 1] + "…"
+    url = row_url(context, "rectifications:item", item.pk)
     # The address is ours and the id a number; the text is escaped.
-    return mark_safe(f'<a href="{item_url(context, item)}">{escape(text)}</a>')
+    return mark_safe(f'<a href="{url}">{escape(text)}</a>')
