@@ -534,13 +534,16 @@ def visit_detail(request, pk: int):
     can_edit = visit.can_edit(user)
     from rectifications.models import RectificationItem  # rectifications builds on visits
 
+    context["problems"] = problems = list(context["problems"])
+    items = [problem.rectification_item_id for problem in problems if problem.rectification_item_id]
     context.update(
         can_edit=can_edit,
         is_principal=is_principal,
-        # Items the reader may open: a co-inspector from elsewhere may not see the school's.
+        # Items the reader may open: a co-inspector from elsewhere may not see the school's. (No
+        # query for a record without problems: most of them.)
         visible_items=set(
             RectificationItem.objects.for_user(user)
-            .filter(visit=visit)
+            .filter(pk__in=items)
             .values_list("pk", flat=True)
         ),
         events=visit.events.select_related("actor"),
