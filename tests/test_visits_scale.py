@@ -17,6 +17,7 @@ from schools.models import School, SupervisionMatter
 from tests import factories
 from tests.factories_visits import VisitFactory, submitted_visit
 from visits import views
+from visits.models import VisitProblem
 
 pytestmark = pytest.mark.django_db
 
@@ -222,3 +223,20 @@ def test_my_schools_lists_a_bounded_number_of_drafts(client, personas):
     # The list it links to holds them all.
     listed = client.get(reverse("visits:visit_list"), {"status": "draft"}).context["page"]
     assert listed.paginator.count == views.MY_DRAFT_ROWS + 1
+
+
+def test_a_visits_page_links_the_items_its_problems_became(client, personas):
+    visit = VisitFactory(
+        school=personas.school_b, inspector=personas.inspector, created_by=personas.inspector_user
+    )
+    VisitProblem.objects.create(
+        visit=visit,
+        matter=personas.county.supervision_matters.first(),
+        description="消防通道堵塞",
+        required_change="清理通道",
+    )
+    visit.submit(personas.inspector_user)
+    item = visit.problems.get().rectification_item
+    client.force_login(personas.office)
+    html = client.get(reverse("visits:visit_detail", args=[visit.pk])).content.decode()
+    assert reverse("rectifications:item", args=[item.pk]) in html
