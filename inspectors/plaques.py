@@ -244,14 +244,20 @@ def flags(schools, *, counties=()) -> list[PlaqueFlags]:
     are loaded here). ``schools`` keep their order."""
     from schools.models import County, SupervisionMatter
 
-    rows = list(
-        schools.values_list(
-            "pk", "county_id", "township_id", "name", "plaque__number", "plaque__public_url"
-        )
-    )
+    rows = list(schools.values_list("pk", "county_id", "township_id", "name"))
     counties = {county.pk: county for county in counties}
     if missing := {row[1] for row in rows} - counties.keys():
         counties |= County.objects.in_bulk(missing)
+    # Below, ``school__county_id__in`` says nothing new (the schools are of those counties) but
+    # lets PostgreSQL start from the counties' schools instead of a pass over the province's
+    # plaques, postings and assignments.
+    near = {"school__county_id__in": list(counties), "school__in": schools.values("pk")}
+    issued = {
+        school_id: (number, url)
+        for school_id, number, url in Plaque.objects.filter(**near).values_list(
+            "school_id", "number", "public_url"
+        )
+    }
     matters = {pk: [] for pk in counties}
     for county_id, name in (
         SupervisionMatter.objects.filter(county_id__in=list(counties), is_active=True)
@@ -261,7 +267,7 @@ def flags(schools, *, counties=()) -> list[PlaqueFlags]:
         matters[county_id].append(name)
     latest = {}
     for plaque_school, posted_on, photo, snapshot in (
-        PlaquePosting.objects.filter(plaque__school__in=schools.values("pk"))
+        PlaquePosting.objects.filter(**{f"plaque__{key}": value for key, value in near.items()})
         .order_by("plaque_id", "-posted_on", "-pk")
         .values_list("plaque__school_id", "posted_on", "photo", "snapshot")
     ):
@@ -269,17 +275,19 @@ def flags(schools, *, counties=()) -> list[PlaqueFlags]:
     kinds = {value: str(label) for value, label in InspectorKind.choices}
     printed = {}  # an inspector's line is the same on each of their schools' plaques
     teams = {}
-    for school_id, pk, is_lead, name, post, kind, phone, photo in current_assignments(
-        schools.values("pk")
-    ).values_list(
-        "school_id",
-        "inspector_id",
-        "is_lead",
-        "inspector__name",
-        "inspector__post",
-        "inspector__kind",
-        "inspector__phone",
-        "inspector__photo",
+    for school_id, pk, is_lead, name, post, kind, phone, photo in (
+        current_assignments(schools.values("pk"))
+        .filter(**near)
+        .values_list(
+            "school_id",
+            "inspector_id",
+            "is_lead",
+            "inspector__name",
+            "inspector__post",
+            "inspector__kind",
+            "inspector__phone",
+            "inspector__photo",
+        )
     ):
         if pk not in printed:
             printed[pk] = printed_inspector(
@@ -288,7 +296,8 @@ def flags(schools, *, counties=()) -> list[PlaqueFlags]:
         teams.setdefault(school_id, []).append({**printed[pk], "lead": is_lead})
     duties = [str(duty) for duty in DUTIES]
     found = []
-    for pk, county_id, township_id, name, number, url in rows:
+    for pk, county_id, township_id, name in rows:
+        number, url = issued.get(pk, (None, None))
         team = teams.get(pk, [])
         posted_on, photo, snapshot = latest.get(pk, (None, "", None))
         outdated_by = None
@@ -329,10 +338,12 @@ CURRENT = "current"
 def in_state(schools, state: str, *, county):
     """The ``schools`` whose plaque is in ``state`` (one of the above), as a queryset: the
     database answers but for outdated and current, which compare today's content with the
-    latest posting (``flags``, over the posted schools only)."""
-    postings = PlaquePosting.objects.filter(plaque__school=OuterRef("pk"))
+    latest posting (``flags``, over the posted schools only). A plaque is issued in its school's
+    county: naming it lets PostgreSQL look at that county's plaques, not hash the province's."""
+    plaques = Plaque.objects.filter(school=OuterRef("pk"), county=county)
+    postings = PlaquePosting.objects.filter(plaque__school=OuterRef("pk"), plaque__county=county)
     if state == UNISSUED:
-        return schools.filter(plaque__isnull=True)
+        return schools.filter(~Exists(plaques))
     if state == UNPOSTED:
         return schools.filter(~Exists(postings))
     if state == NO_PHOTO:
