@@ -638,7 +638,7 @@ def _filtered(request, *, listed: bool = False):
 DUE_ROWS = 50
 # Visits counted past the start of the page: a province's list is not counted to its end.
 COUNTED_VISITS = 1000
-# What a row of the list shows (visits/_visit_row.html, _draft_row.html): none of the texts.
+# What a row of a list shows (visits/_visit_rows.html): none of the record's texts.
 ROW_FIELDS = (
     "school__name",
     "school__township__name",
