@@ -4,6 +4,8 @@ the pages' query counts do not grow with the county or the number of rows."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -149,3 +151,63 @@ def test_the_board_lists_overdue_then_the_schools_moves_then_checks_then_closed(
     client.force_login(personas.office)
     listed = client.get(reverse("rectifications:board"), {"show": "all"}).context["page"]
     assert list(listed) == [late, later, due_today, awaiting, closed]
+
+
+def _queries(client, path, **params) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path, params).status_code == 200
+    return len(captured)
+
+
+def _grow(personas, office, n: int):
+    """``n`` more schools in ``office``'s county, each with an overdue item, one escalated."""
+    today = timezone.localdate()
+    for i in range(n):
+        school = factories.SchoolFactory(county=office.county)
+        item = make_item(
+            personas, school=school, actor=office, deadline=today - datetime.timedelta(1)
+        )
+        if i == 0:
+            item.escalate(office, "bureau", "需要教育局协调")
+
+
+@pytest.mark.parametrize(
+    ("user", "path", "params"),
+    [
+        ("office", "rectifications:board", {}),
+        ("office", "rectifications:board", {"show": "all", "page": "2"}),
+        ("office", "rectifications:summary", {}),
+        ("region", "rectifications:board", {}),
+        ("region", "rectifications:board", {"county": "630122", "show": "all"}),
+        ("region", "rectifications:summary", {}),
+    ],
+)
+def test_board_and_summary_queries_do_not_grow_with_the_counties_or_items(
+    client, personas, neighbour, user, path, params
+):
+    client.force_login(getattr(personas, user))
+    _grow(personas, personas.office, 1)  # an empty list would skip reading its rows
+    few = _queries(client, reverse(path), **params)
+    _grow(personas, personas.office, 60)  # more than a page of the board
+    neighbours_office = factories.UserFactory(
+        username="office2", county=neighbour[0], role="office"
+    )
+    _grow(personas, neighbours_office, 5)
+    assert _queries(client, reverse(path), **params) == few <= 20
+
+
+def test_an_inspectors_list_keeps_its_queries_and_its_scope_with_more_schools(client, personas):
+    inspector = personas.inspector
+    theirs = make_item(personas, school=personas.school_b)
+    responsible = make_item(personas, responsible_inspector=inspector)  # school A: not assigned
+    make_item(personas)  # neither assigned nor responsible
+    client.force_login(personas.inspector_user)
+    mine = reverse("rectifications:my_items")
+    few = _queries(client, mine)
+    assert set(client.get(mine).context["page"]) == {theirs, responsible}
+    for i in range(12):
+        school = factories.SchoolFactory(county=personas.county, name=f"分配学校{i}")
+        factories.AssignmentFactory(inspector=inspector, school=school)
+        make_item(personas, school=school)
+    assert _queries(client, mine) == few
+    assert len(client.get(mine).context["page"]) == 14
