@@ -483,6 +483,24 @@ class BoardFilterForm(CountyFirstFilterForm):
         return items
 
 
+class SummaryPlaceForm(CountyFirstFilterForm):
+    """The county a user of several counties reads the summary of (GET); others have no field."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.disable_csrf = True
+        self.helper.label_class = "visually-hidden"
+        self.helper.layout = Layout(
+            Row(
+                Column("county", css_class="col-8 col-md-4"),
+                Column(Submit("show", _("Show"), css_class="btn-sm"), css_class="col-4 col-md-2"),
+                css_class="g-2 align-items-center",
+            )
+        )
+
+
 class NoticeForm(forms.Form):
     """Which of a school's unresolved items a written notice lists, and the inspector signing it."""
 

@@ -22,7 +22,13 @@ from dudao.pagination import paginate
 from dudao.pickers import picker_response
 from dudao.xlsx import INLINE_EXPORT_ROWS
 from rectifications import export, services
-from rectifications.forms import STEP_FORMS, BoardFilterForm, ItemForm, NoticeForm
+from rectifications.forms import (
+    STEP_FORMS,
+    BoardFilterForm,
+    ItemForm,
+    NoticeForm,
+    SummaryPlaceForm,
+)
 from rectifications.models import (
     SCHOOL_MOVE_STATES,
     STEPS,
@@ -149,10 +155,25 @@ def board_export(request):
 
 @roles_required(OFFICE_AND_COMMITTEE)
 def summary(request):
-    """Per township and per school: open, overdue, closed this month, median days to close."""
+    """Per township and per school: open, overdue, closed this month, median days to close.
+
+    A user of several counties chooses one first: a province's 700 townships and 30,000 schools
+    are not tallied on every request."""
+    form = SummaryPlaceForm(request.GET, user=request.user)
+    county = form.chosen_county
+    if form.several_counties and county is None:
+        return render(
+            request, "rectifications/summary.html", {"form": form, "choose_county": True}
+        )
     today = timezone.localdate()
     month_start = timezone.make_aware(datetime.datetime(today.year, today.month, 1))
     items = RectificationItem.objects.for_user(request.user)
+    schools = School.objects.for_user(request.user)
+    townships = Township.objects.for_user(request.user)
+    if county is not None:
+        items = items.filter(county=county)
+        schools = schools.filter(county=county)
+        townships = townships.filter(county=county)
 
     def tally(prefix: str):
         return {
@@ -179,16 +200,14 @@ def summary(request):
         }
 
     schools = (
-        School.objects.for_user(request.user)
-        .filter(pk__in=items.values("school_id"))
+        schools.filter(pk__in=items.values("school_id"))
         .select_related("township")
         .only("code", "name", "township__name")
         .annotate(**tally("rectification_items"))
         .order_by("-overdue", "-open", "township__name", "name")
     )
     townships = (
-        Township.objects.for_user(request.user)
-        .filter(pk__in=items.values("school__township_id"))
+        townships.filter(pk__in=items.values("school__township_id"))
         .annotate(**tally("schools__rectification_items"))
         .order_by("-overdue", "-open", "name")
     )
@@ -209,7 +228,14 @@ def summary(request):
     return render(
         request,
         "rectifications/summary.html",
-        {"page": page, "townships": township_rows, "month_start": month_start},
+        {
+            "form": form,
+            # The board's links keep the county a user of several counties chose.
+            "board_query": f"county={county.code}&" if county else "",
+            "page": page,
+            "townships": township_rows,
+            "month_start": month_start,
+        },
     )
 
 

@@ -70,6 +70,27 @@ def test_a_region_users_board_asks_for_a_county_before_townships_and_matters(
     assert "county" in outside.context["form"].errors
 
 
+def test_a_region_users_summary_asks_for_a_county_first(client, personas, neighbour):
+    county, township, school = neighbour
+    make_item(personas)
+    make_item(personas, school=school)
+    client.force_login(personas.region)
+    summary = reverse("rectifications:summary")
+    response = client.get(summary)
+    html = response.content.decode()
+    assert "请选择县区" in html and "townships" not in response.context
+    assert _select(html, "county").count("<option") == 3
+
+    response = client.get(summary, {"county": county.code})
+    assert [row.name for row in response.context["townships"]] == [township.name]
+    assert [row.name for row in response.context["page"]] == [school.name]
+    # Its links open the board on the same county.
+    html = response.content.decode()
+    assert f"?county={county.code}&amp;township={township.pk}" in html
+    board = client.get(reverse("rectifications:board"), {"county": county.code, "show": "all"})
+    assert {item.school_id for item in board.context["page"]} == {school.pk}
+
+
 def test_a_county_user_has_no_county_select(client, personas):
     client.force_login(personas.office)
     html = client.get(reverse("rectifications:board")).content.decode()
@@ -180,6 +201,7 @@ def _grow(personas, office, n: int):
         ("region", "rectifications:board", {}),
         ("region", "rectifications:board", {"county": "630122", "show": "all"}),
         ("region", "rectifications:summary", {}),
+        ("region", "rectifications:summary", {"county": "630122"}),
     ],
 )
 def test_board_and_summary_queries_do_not_grow_with_the_counties_or_items(
