@@ -1,5 +1,5 @@
-"""The registry lists' rows (registry_tags: addresses, choice labels, coverage badges worked out
-once per rendering) and the coverage page's queries, the same whether its lists are cut or not."""
+"""The registry lists' rows (registry_tags: addresses and coverage badges worked out once per
+rendering) and the coverage page's queries, the same whether its lists are cut or not."""
 
 import datetime
 
@@ -9,7 +9,6 @@ from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from inspectors.models import InspectorStatus
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -28,17 +27,6 @@ def test_row_url_is_the_detail_page_and_refuses_a_page_not_ending_with_its_id(pe
     assert plaque == reverse("inspectors:plaque", args=[school.pk])
     with pytest.raises(ValueError):
         render("{% row_url 'inspectors:inspector_edit' 1 %}")
-
-
-def test_choice_label_translates_the_records_choice(personas):
-    inspector = personas.inspector
-    inspector.status = InspectorStatus.SUSPENDED
-    page = render(
-        '{% choice_label school "kind" %}|{% choice_label inspector "status" %}',
-        school=personas.school_a,
-        inspector=inspector,
-    )
-    assert page == f"{personas.school_a.get_kind_display()}|{inspector.get_status_display()}"
 
 
 def test_the_school_list_badges_each_schools_coverage(client, personas):

@@ -1,9 +1,9 @@
 """Per-row pieces of the registry lists (schools, inspectors, plaques, coverage).
 
-A list shows a page of rows. ``{% url %}``, ``get_..._display`` (which translates every choice to
-find one) and a ``{% blocktrans count %}`` for each row cost more than the rest of the row, so
-what the rows share is worked out here once per rendering (``render_context``): a detail page's
-address but for the id, a field's translated choices, a badge per number of inspectors.
+A list shows a page of rows. ``{% url %}``, an include and a ``{% blocktrans count %}`` for each
+row cost more than the rest of the row, so what the rows share is worked out here once per
+rendering (``render_context``): a detail page's address but for the id, a badge per number of
+inspectors.
 """
 
 from django import template
@@ -35,19 +35,6 @@ def _address_before_id(url_name: str) -> str:
     if not address.endswith("/0/"):
         raise ValueError(f"{url_name} does not end with its id: {address}")
     return address[:-2]
-
-
-@register.simple_tag(takes_context=True)
-def choice_label(context, record, field_name: str) -> str:
-    """The translated label of ``record``'s choice in ``field_name``."""
-    field = record._meta.get_field(field_name)
-    labels = shared(
-        context,
-        (record._meta.label, field_name),
-        lambda: {value: str(label) for value, label in field.flatchoices},
-    )
-    value = getattr(record, field.attname)
-    return labels.get(value, value)
 
 
 def _coverage_badges() -> dict:
