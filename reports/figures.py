@@ -28,7 +28,6 @@ from django.db.models import (
     Max,
     OuterRef,
     Q,
-    Sum,
     Value,
     When,
 )
@@ -639,38 +638,37 @@ class MonthDutyRow:
 
 def duty_by_month(scope: Scope, months: list[tuple[int, int]]) -> list[MonthDutyRow]:
     """Duty visits due and done, and all visits, month by month: one query for any months,
-    counting each school's visits in one pass and adding the schools up."""
+    counting each school's visits in one pass and adding the schools up per county."""
     if not months:
         return []
     counties = list(scope.counties)
-    seen = seen_between(month_bounds(*months[0])[0], month_bounds(*months[-1])[1])
-    per_school = scope.schools().order_by().annotate(seen=seen)
-    for index, (year, month) in enumerate(months):
-        required = required_visits(counties, year, month)
-        per_school = per_school.annotate(
-            **{
-                f"due_{index}": Case(When(is_active=True, then=required), default=Value(0)),
-                f"done_{index}": duty_done_expression(
-                    counties, [(year, month)], counted=SEEN_FOR_DUTY & Q(is_active=True)
-                ),
-                f"visits_{index}": Count("seen", filter=seen_during(*month_bounds(year, month))),
-            }
-        )
-    # Named apart from the annotations they add up (the ORM confuses equal names).
-    totals = per_school.aggregate(
-        **{
-            f"{name}_in_{index}": Sum(f"{name}_{index}")
-            for index in range(len(months))
-            for name in ("due", "done", "visits")
-        }
+    duty = SEEN_FOR_DUTY & Q(is_active=True)
+    per_school = (
+        scope.schools()
+        .order_by()
+        .annotate(seen=seen_between(month_bounds(*months[0])[0], month_bounds(*months[-1])[1]))
+        .values("pk", "county_id")
     )
+    counts = {"open": Max(_flag(Q(is_active=True)))}
+    for index, (year, month) in enumerate(months):
+        in_month = seen_during(*month_bounds(year, month))
+        counts[f"done_{index}"] = Least(
+            Count("seen", filter=duty & in_month), required_visits(counties, year, month)
+        )
+        counts[f"visits_{index}"] = Count("seen", filter=in_month)
+    per_school = per_school.annotate(**counts)
+    by_county = {row["county_id"]: row for row in regroup(per_school, ("county_id",))}
     return [
         MonthDutyRow(
             year=year,
             month=month,
-            due=totals[f"due_in_{index}"] or 0,
-            done=totals[f"done_in_{index}"] or 0,
-            visits=totals[f"visits_in_{index}"] or 0,
+            due=sum(
+                row["open"] * month_duty(county.settings, year=year, month=month).visits_required
+                for county in counties
+                if (row := by_county.get(county.pk))
+            ),
+            done=sum(row[f"done_{index}"] for row in by_county.values()),
+            visits=sum(row[f"visits_{index}"] for row in by_county.values()),
         )
         for index, (year, month) in enumerate(months)
     ]
