@@ -37,7 +37,10 @@ def keep_as_text(cell):
 
 def safe_cell(sheet, value):
     """What to append to ``sheet`` for ``value``: text that looks like a formula becomes a text
-    cell with the quote prefix; numbers, dates and other text stay as they are."""
+    cell with the quote prefix; empty text no cell at all (openpyxl would write an empty one,
+    which reads back the same); numbers, dates and other text stay as they are."""
+    if value == "":
+        return None
     if looks_like_formula(value):
         return keep_as_text(WriteOnlyCell(sheet, value=value))
     return value

@@ -1,18 +1,45 @@
 """The visit list as an .xlsx workbook: its header and rows, shared by the list's own export
-and the worker's export of a long list (``reports.exports``)."""
+and the worker's export of a long list (``reports.exports``).
+
+A province's year is 360,000 visits, so the rows are read as plain values a chunk at a time
+(each chunk's co-inspectors in one more query), not as model instances: building a visit with
+its school, township and inspector for every row took half of the export's time."""
 
 import functools
+from collections import defaultdict
+from collections.abc import Iterator
 
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dudao.xlsx import streamed_sheet_response
+from inspectors.models import Inspector
 from visits.models import CheckInStatus, VisitKind, VisitMethod, VisitStatus
 
+# What a row shows, read by ``records`` (``problem_count`` comes from ``with_list_columns``).
+FIELDS = (
+    "arrived_at",
+    "school__name",
+    "school__township__name",
+    "inspector__name",
+    "kind",
+    "methods",
+    "status",
+    "check_in_status",
+    "check_in_distance",
+    "problem_count",
+    "highlights",
+    "problems_text",
+    "suggestions",
+    "feedback_to_school",
+    "read_at",
+    "principal_reply",
+)
 
-def _local(moment, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    return timezone.localtime(moment).strftime(fmt) if moment else ""
+
+def _local(moment, zone) -> str:
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 def header() -> list[str]:
@@ -52,31 +79,54 @@ def _labels(language: str) -> dict[str, dict[str, str]]:
     }
 
 
-def row(visit) -> list:
-    """One visit (annotated by ``with_list_columns``, co-inspectors prefetched)."""
+def records(visits, chunk_size: int = 2000) -> Iterator[dict]:
+    """``visits`` (annotated by ``with_list_columns``) in their order, each a dict of ``FIELDS``
+    with ``co_inspectors``, the names of its co-inspectors."""
+    # Their ids first, then each chunk's values by id: memory stays flat also where server-side
+    # cursors are off (PgBouncer), when one query would bring every row into memory at once.
+    visits = visits.prefetch_related(None)  # the co-inspectors are read per chunk below
+    ids = list(visits.values_list("pk", flat=True))
+    rows = visits.order_by().values("pk", *FIELDS)
+    for start in range(0, len(ids), chunk_size):
+        chunk = ids[start : start + chunk_size]
+        found = {visit["pk"]: visit for visit in rows.filter(pk__in=chunk)}
+        co_inspectors = defaultdict(list)
+        pairs = Inspector.objects.filter(co_visits__in=chunk).values_list("co_visits", "name")
+        for visit_id, name in pairs:
+            co_inspectors[visit_id].append(name)
+        for pk in chunk:
+            if visit := found.get(pk):  # not deleted meanwhile
+                visit["co_inspectors"] = co_inspectors[pk]
+                yield visit
+
+
+def row(visit: dict) -> list:
+    """One visit as ``records`` reads it."""
     labels = _labels(get_language())
+    methods = labels["method"]
+    zone = timezone.get_current_timezone()
     return [
-        _local(visit.arrived_at),
-        visit.school.name,
-        visit.school.township.name,
-        visit.inspector.name,
-        "、".join(inspector.name for inspector in visit.co_inspectors.all()),
-        labels["kind"].get(visit.kind, visit.kind),
-        "、".join(labels["method"][value] for value in visit.methods if value in labels["method"]),
-        labels["status"].get(visit.status, visit.status),
-        labels["check_in"].get(visit.check_in_status, visit.check_in_status),
-        visit.check_in_distance,
-        visit.problem_count,
-        visit.highlights,
-        visit.problems_text,
-        visit.suggestions,
-        visit.feedback_to_school,
-        _local(visit.read_at),
-        visit.principal_reply,
+        _local(visit["arrived_at"], zone),
+        visit["school__name"],
+        visit["school__township__name"],
+        visit["inspector__name"],
+        "、".join(visit["co_inspectors"]),
+        labels["kind"].get(visit["kind"], visit["kind"]),
+        "、".join(methods[value] for value in visit["methods"] if value in methods),
+        labels["status"].get(visit["status"], visit["status"]),
+        labels["check_in"].get(visit["check_in_status"], visit["check_in_status"]),
+        visit["check_in_distance"],
+        visit["problem_count"],
+        visit["highlights"],
+        visit["problems_text"],
+        visit["suggestions"],
+        visit["feedback_to_school"],
+        _local(visit["read_at"], zone),
+        visit["principal_reply"],
     ]
 
 
 def visits_response(visits, *, filename: str):
-    """Rows of ``visits`` (annotated by ``with_list_columns``, co-inspectors prefetched)."""
-    rows = (row(visit) for visit in visits.iterator(chunk_size=500))
+    """Rows of ``visits`` (annotated by ``with_list_columns``)."""
+    rows = (row(visit) for visit in records(visits))
     return streamed_sheet_response(title=_("Visits"), header=header(), rows=rows, filename=filename)
