@@ -277,7 +277,7 @@ class RectificationItemQuerySet(SchoolCaseQuerySet):
                 days=days,
                 size=models.Window(models.Count("pk"), partition_by=models.F(group)),
                 position=models.Window(
-                    RowNumber(), partition_by=models.F(group), order_by=days.asc()
+                    RowNumber(), partition_by=models.F(group), order_by=models.F("days").asc()
                 ),
             )
             # Positions (size + 1) // 2 to (size + 2) // 2: one when the size is odd, else two.

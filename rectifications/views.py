@@ -45,7 +45,6 @@ from rectifications.models import (
 from schools.models import School, Township
 from visits.models import Visit
 
-ITEMS_PER_PAGE = 50  # the office scans the board; fewer page turns
 # Items counted past the start of the page: a province's board is not counted to its end (the
 # counts per state above it are).
 COUNTED = 1000
@@ -90,9 +89,7 @@ def board(request):
     today = timezone.localdate()
     counts = _board_counts(unstated, today, all_await_office=form.shows_awaiting_office)
     state = form.cleaned_data["state"] if form.is_valid() else ""
-    page = paginate(
-        request, form.filter(items).by_urgency(), per_page=ITEMS_PER_PAGE, count_limit=COUNTED
-    )
+    page = paginate(request, form.filter(items).by_urgency(), count_limit=COUNTED)
     page.object_list = _rows_of(page, today)
     return render(
         request,
@@ -162,9 +159,7 @@ def summary(request):
     form = SummaryPlaceForm(request.GET, user=request.user)
     county = form.chosen_county
     if form.several_counties and county is None:
-        return render(
-            request, "rectifications/summary.html", {"form": form, "choose_county": True}
-        )
+        return render(request, "rectifications/summary.html", {"form": form, "choose_county": True})
     today = timezone.localdate()
     month_start = timezone.make_aware(datetime.datetime(today.year, today.month, 1))
     items = RectificationItem.objects.for_user(request.user)
@@ -259,7 +254,7 @@ def our_items(request):
     notices = RectificationNotice.objects.for_user(request.user).filter(
         acknowledged_at__isnull=True
     )
-    page = paginate(request, todo, per_page=ITEMS_PER_PAGE)
+    page = paginate(request, todo)
     for item in page:
         item.next_step = NEXT_STEP[item.state]
     return render(
@@ -302,7 +297,7 @@ def my_items(request):
         request,
         "rectifications/my_items.html",
         {
-            "page": paginate(request, items, per_page=ITEMS_PER_PAGE),
+            "page": paginate(request, items),
             "show_closed": show_closed,
             "today": today,
         },

@@ -1,6 +1,6 @@
 """Badges for states and severities, so every page colours them the same way, and an item's link.
 
-A list shows fifty items. Its per-row pieces are built here rather than in the template: an
+A list shows a page of items. Its per-row pieces are built here rather than in the template: an
 include, ``{% url %}`` and ``truncatechars`` for each row cost more than the rest of the row. The
 badges and the item page's address are worked out once per rendering (``registry_tags.shared``
 and ``row_url``), not once a row."""
