@@ -23,3 +23,7 @@ class LinkButton:
         return render_to_string(
             self.template, {"label": self.label, "url": self.url, "css_class": self.css_class}
         )
+
+
+# The field template of the GET filter bars above lists (``FormHelper.field_template``).
+FILTER_FIELD_TEMPLATE = "dudao/filter_field.html"

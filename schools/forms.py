@@ -11,7 +11,7 @@ from django.utils.dates import MONTHS
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from dudao.layout import LinkButton
+from dudao.layout import FILTER_FIELD_TEMPLATE, LinkButton
 from dudao.pickers import SearchModelChoiceField
 from schools.importing import cells
 from schools.models import (
@@ -72,6 +72,7 @@ def search_bar_helper(form, *columns: Column, autosubmit: tuple[str, ...]) -> Fo
     helper.form_method = "get"
     helper.form_show_labels = False
     helper.disable_csrf = True
+    helper.field_template = FILTER_FIELD_TEMPLATE
     helper.layout = Layout(
         Row(
             *columns,

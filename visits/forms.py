@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from dudao.layout import LinkButton
+from dudao.layout import FILTER_FIELD_TEMPLATE, LinkButton
 from dudao.pickers import SearchTextField
 from inspectors.forms import InspectorSearchField
 from inspectors.models import Assignment, Inspector, InspectorStatus
@@ -538,6 +538,7 @@ class VisitFilterForm(CountyFirstFilterForm):
         self.helper.form_method = "get"
         self.helper.form_class = "row g-2 align-items-end mb-2"
         self.helper.disable_csrf = True
+        self.helper.field_template = FILTER_FIELD_TEMPLATE
         column = "col-6 col-md-4 col-xl-3"
         self.helper.layout = Layout(
             *(
