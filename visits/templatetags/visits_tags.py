@@ -1,15 +1,13 @@
 """A visit's badges (draft, read or unread, replied, a flagged check-in), the same on the lists and
-on the record, and a record's address in a list.
+on the record.
 
-Built here rather than in an included template or ``{% url %}``: a list shows 25 visits, and an
-include with its lookups, or reversing the address, for each of them cost as much as the rest of
-the row. The badges' HTML is made once per language, the address pattern once per list."""
+Built here rather than in an included template: a list shows 25 visits, and an include with its
+lookups for each of them cost as much as the rest of the row. The badges' HTML is made once per
+language. (A record's address in a list: ``registry_tags.row_url``.)"""
 
 from django import template
-from django.urls import reverse
 from django.utils import dateformat, timezone
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -60,14 +58,4 @@ def visit_badges(context, visit):
         shown.append(badges["replied"])
     if visit.is_flagged and not context["user"].is_principal:
         shown.append(badges["check_in"][visit.check_in_status])
-    return mark_safe("\n".join(shown))  # each badge built by format_html
-
-
-@register.simple_tag(takes_context=True)
-def visit_url(context, visit) -> str:
-    prefix = context.render_context.get(__name__)
-    if prefix is None:
-        prefix = context.render_context[__name__] = reverse(
-            "visits:visit_detail", args=[0]
-        ).removesuffix("0/")
-    return f"{prefix}{visit.pk}/"
+    return format_html_join("\n", "{}", ((badge,) for badge in shown))
