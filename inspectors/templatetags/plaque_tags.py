@@ -3,8 +3,7 @@ list shows a page of schools, and an include a row cost more than the rest of th
 badges are translated once per rendering (``registry_tags.shared``)."""
 
 from django import template
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from schools.templatetags.registry_tags import shared
@@ -43,4 +42,4 @@ def plaque_badges(context, plaque):
         shown.append(badges["no_photo"])
     if not plaque.has_inspector:
         shown.append(badges["no_inspector"])
-    return mark_safe(" ".join(shown))  # each badge escaped by format_html
+    return format_html_join(" ", "{}", ((badge,) for badge in shown))
