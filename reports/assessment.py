@@ -53,7 +53,16 @@ class Part:
     weight: int
     done: int
     expected: int
-    url: str = ""
+    # The records behind the part as (url name, its args, the query), made into an address only
+    # when a page shows it: the ranking of three hundred inspectors shows none.
+    address: tuple = ()
+
+    @property
+    def url(self) -> str:
+        if not self.address:
+            return ""
+        name, args, query = self.address
+        return f"{reverse(name, args=args)}?{urlencode(query)}"
 
     @property
     def rate(self):
@@ -91,10 +100,6 @@ class Assessment:
         if base is None:
             return None if not self.adjustments else self.adjustment
         return base + self.adjustment
-
-
-def _url(name: str, **params) -> str:
-    return f"{reverse(name)}?{urlencode(params)}"
 
 
 # The parts whose records the assessment lists itself (visits have the visit list).
@@ -151,9 +156,8 @@ def expected_records(part: str, county, period: Period, as_of: datetime.date, id
     raise ValueError(part)
 
 
-def _records_url(inspector, year: int, part: str) -> str:
-    url = reverse("reports:assessment_records", args=[inspector.pk, part])
-    return f"{url}?{urlencode({'year': year})}"
+def _records(inspector, year: int, part: str) -> tuple:
+    return ("reports:assessment_records", [inspector.pk, part], {"year": year})
 
 
 def assess(county, year: int, today: datetime.date) -> list[Assessment]:
@@ -224,7 +228,7 @@ def assess(county, year: int, today: datetime.date) -> list[Assessment]:
                 settings.weight_visits,
                 duty.done,
                 duty.due,
-                _url("visits:visit_list", inspector=inspector.phone, **dates),
+                ("visits:visit_list", [], {"inspector": inspector.phone, **dates}),
             ),
             Part(
                 "records",
@@ -232,7 +236,11 @@ def assess(county, year: int, today: datetime.date) -> list[Assessment]:
                 settings.weight_records,
                 duty.on_time,
                 duty.led,
-                _url("visits:visit_list", inspector=inspector.phone, status="submitted", **dates),
+                (
+                    "visits:visit_list",
+                    [],
+                    {"inspector": inspector.phone, "status": "submitted", **dates},
+                ),
             ),
             Part(
                 "rectifications",
@@ -240,7 +248,7 @@ def assess(county, year: int, today: datetime.date) -> list[Assessment]:
                 settings.weight_rectifications,
                 item_row.get("done", 0),
                 item_row.get("expected", 0),
-                _records_url(inspector, year, "rectifications"),
+                _records(inspector, year, "rectifications"),
             ),
             Part(
                 "complaints",
@@ -248,7 +256,7 @@ def assess(county, year: int, today: datetime.date) -> list[Assessment]:
                 settings.weight_complaints,
                 complaint_row.get("done", 0),
                 complaint_row.get("expected", 0),
-                _records_url(inspector, year, "complaints"),
+                _records(inspector, year, "complaints"),
             ),
             Part(
                 "meetings",
@@ -256,7 +264,7 @@ def assess(county, year: int, today: datetime.date) -> list[Assessment]:
                 settings.weight_meetings,
                 meeting_row.get("done", 0),
                 meeting_row.get("expected", 0),
-                _records_url(inspector, year, "meetings"),
+                _records(inspector, year, "meetings"),
             ),
             Part(
                 "notices",
@@ -264,7 +272,7 @@ def assess(county, year: int, today: datetime.date) -> list[Assessment]:
                 settings.weight_notices,
                 notice_row.get("done", 0),
                 notice_row.get("expected", 0),
-                _records_url(inspector, year, "notices"),
+                _records(inspector, year, "notices"),
             ),
         ]
         results.append(
