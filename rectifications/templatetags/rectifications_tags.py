@@ -6,8 +6,7 @@ badges and the item page's address are worked out once per rendering (``registry
 and ``row_url``), not once a row."""
 
 from django import template
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from rectifications.models import OwnerLevel, RectificationState, Severity
@@ -41,7 +40,7 @@ def severity_class(severity: str) -> str:
 
 
 def _badge(css_class: str, label: str) -> str:
-    return f'<span class="badge {css_class}">{escape(label)}</span>'
+    return format_html('<span class="badge {}">{}</span>', css_class, label)
 
 
 def _badges() -> dict:
@@ -75,12 +74,12 @@ def item_badges(context, item):
         shown.append(badges["verification_overdue"])
     if item.is_escalated:
         shown.append(badges["escalated"][item.owner_level])
-    return mark_safe(" ".join(shown))  # the classes are ours, the labels escaped
+    return format_html_join(" ", "{}", ((badge,) for badge in shown))
 
 
 @register.simple_tag(takes_context=True)
 def severity_badge(context, item):
-    return mark_safe(shared(context, __name__, _badges)["severity"][item.severity])
+    return shared(context, __name__, _badges)["severity"][item.severity]
 
 
 @register.simple_tag(takes_context=True)
@@ -90,5 +89,4 @@ def item_link(context, item):
     if len(text) > LINK_CHARS:
         text = text[: LINK_CHARS - 1] + "…"
     url = row_url(context, "rectifications:item", item.pk)
-    # The address is ours and the id a number; the text is escaped.
-    return mark_safe(f'<a href="{url}">{escape(text)}</a>')
+    return format_html('<a href="{}">{}</a>', url, text)
