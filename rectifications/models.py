@@ -304,7 +304,6 @@ ROW_FIELDS = (
     "owner_level",
     "state",
     "source",
-    "closed_at",
 )
 
 
