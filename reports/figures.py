@@ -31,7 +31,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Least, TruncDate
+from django.db.models.functions import ExtractMonth, ExtractYear, Least, TruncDate
 from django.utils import timezone
 
 from complaints.models import ANSWERED_STATES, OPEN_STATES, Submission
@@ -197,6 +197,10 @@ class Cells(dict):
 
     def by_county(self) -> dict[int | None, Tally]:
         return self.by(0)
+
+    def open_schools(self) -> dict[int | None, int]:
+        """Per county, for ``duty_by_month``."""
+        return {county: tally.open_schools for county, tally in self.by_county().items()}
 
     def by_township(self) -> dict[int | None, Tally]:
         return self.by(1)
@@ -477,11 +481,11 @@ def _flag(condition: Q):
 
 
 def regroup(rows, keys: tuple[str, ...]) -> list[dict]:
-    """The annotations of ``rows`` (a ``values()`` queryset, say one row per school) summed per
-    ``keys`` among its values (say per township): the second level of a two-level aggregate,
-    written around the ORM's query because the ORM has no subquery in FROM."""
+    """The other annotations of ``rows`` (a ``values()`` queryset, say one row per school)
+    summed per ``keys`` among its columns (say per township): the second level of a two-level
+    aggregate, written around the ORM's query because the ORM has no subquery in FROM."""
     sql, params = rows.query.get_compiler(using=rows.db).as_sql()
-    summed = list(rows.query.annotation_select)
+    summed = [name for name in rows.query.annotation_select if name not in keys]
     quote = connections[rows.db].ops.quote_name
     group = ", ".join(quote(name) for name in keys)
     sums = ", ".join(f"SUM({quote(name)})" for name in summed)
@@ -636,41 +640,57 @@ class MonthDutyRow:
         return self.done / self.due if self.due else None
 
 
-def duty_by_month(scope: Scope, months: list[tuple[int, int]]) -> list[MonthDutyRow]:
-    """Duty visits due and done, and all visits, month by month: one query for any months,
-    counting each school's visits in one pass and adding the schools up per county."""
+def duty_by_month(
+    scope: Scope, months: list[tuple[int, int]], *, open_schools: dict | None = None
+) -> list[MonthDutyRow]:
+    """Duty visits due and done, and all visits, month by month: each school's visits counted
+    per month in one pass, the schools then added up per county, month and number of duty
+    visits, of which each school counts at most the duty. ``open_schools``: the open schools per
+    county when the caller has counted them (``compute`` does); else one more query."""
     if not months:
         return []
-    counties = list(scope.counties)
-    duty = SEEN_FOR_DUTY & Q(is_active=True)
-    per_school = (
+    counties = {county.pk: county for county in scope.counties}
+    if open_schools is None:
+        open_schools = dict(
+            scope.schools().active().order_by().values_list("county_id").annotate(Count("pk"))
+        )
+    per_school_month = (
         scope.schools()
         .order_by()
         .annotate(seen=seen_between(month_bounds(*months[0])[0], month_bounds(*months[-1])[1]))
-        .values("pk", "county_id")
-    )
-    counts = {"open": Max(_flag(Q(is_active=True)))}
-    for index, (year, month) in enumerate(months):
-        in_month = seen_during(*month_bounds(year, month))
-        counts[f"done_{index}"] = Least(
-            Count("seen", filter=duty & in_month), required_visits(counties, year, month)
+        .values(
+            "pk",
+            "county_id",
+            year=ExtractYear("seen__arrived_at", tzinfo=SHANGHAI),
+            month=ExtractMonth("seen__arrived_at", tzinfo=SHANGHAI),
         )
-        counts[f"visits_{index}"] = Count("seen", filter=in_month)
-    per_school = per_school.annotate(**counts)
-    by_county = {row["county_id"]: row for row in regroup(per_school, ("county_id",))}
+        .annotate(
+            duty=Count("seen", filter=SEEN_FOR_DUTY & Q(is_active=True)),
+            visits=Count("seen"),
+            schools=Value(1, output_field=IntegerField()),
+        )
+    )
+    done, visits = Counter(), Counter()
+    for row in regroup(per_school_month, ("county_id", "year", "month", "duty")):
+        if row["year"] is None:
+            continue  # the schools without a visit in these months
+        month = row["year"], row["month"]
+        duty = month_duty(counties[row["county_id"]].settings, year=month[0], month=month[1])
+        done[month] += min(row["duty"], duty.visits_required) * row["schools"]
+        visits[month] += row["visits"]
     return [
         MonthDutyRow(
             year=year,
             month=month,
             due=sum(
-                row["open"] * month_duty(county.settings, year=year, month=month).visits_required
-                for county in counties
-                if (row := by_county.get(county.pk))
+                open_schools.get(pk, 0)
+                * month_duty(county.settings, year=year, month=month).visits_required
+                for pk, county in counties.items()
             ),
-            done=sum(row[f"done_{index}"] for row in by_county.values()),
-            visits=sum(row[f"visits_{index}"] for row in by_county.values()),
+            done=done[year, month],
+            visits=visits[year, month],
         )
-        for index, (year, month) in enumerate(months)
+        for year, month in months
     ]
 
 

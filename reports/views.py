@@ -193,7 +193,9 @@ def _days(value) -> str:
 
 
 def _charts(scope: Scope, period: Period, today, total_cells, query) -> dict:
-    months = figures.duty_by_month(scope, figures.twelve_months_to(period, today))
+    months = figures.duty_by_month(
+        scope, figures.twelve_months_to(period, today), open_schools=total_cells.open_schools()
+    )
     duty_chart = charts.columns(
         _("Duty visits per month"),
         [row.label for row in months],
@@ -692,7 +694,9 @@ def summary(request):
         ),
         key=lambda row: row[0],
     )
-    months = figures.duty_by_month(scope, figures.duty_months(period, today))
+    months = figures.duty_by_month(
+        scope, figures.duty_months(period, today), open_schools=cells.open_schools()
+    )
     matters = [
         row for row in figures.by_matter(scope, period, today=today) if row.opened or row.unresolved
     ]
