@@ -12,6 +12,7 @@ from accounts.lockout import lockout_message
 from accounts.models import Role
 from accounts.scoping import CHANGE
 from accounts.services import inspectors_without_login, schools_without_login
+from dudao.layout import FILTER_FIELD_TEMPLATE
 from dudao.pickers import SearchModelChoiceField
 from inspectors.forms import InspectorSearchField
 from inspectors.models import Inspector
@@ -83,6 +84,7 @@ class UserFilterForm(forms.Form):
         self.helper.form_method = "get"
         self.helper.disable_csrf = True
         self.helper.form_show_labels = False
+        self.helper.field_template = FILTER_FIELD_TEMPLATE
         self.helper.layout = Layout(
             Row(
                 Column(

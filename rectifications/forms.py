@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import CHANGE
+from dudao.layout import FILTER_FIELD_TEMPLATE
 from dudao.photos import process_photo
 from dudao.pickers import SearchTextField, text_search_q
 from inspectors.forms import InspectorSearchField
@@ -423,6 +424,7 @@ class BoardFilterForm(CountyFirstFilterForm):
         self.helper.disable_csrf = True
         # Selects explain themselves by their "any ..." choice; the check boxes need their label.
         self.helper.label_class = "visually-hidden"
+        self.helper.field_template = FILTER_FIELD_TEMPLATE
         self.helper.layout = Layout(
             "show",
             Row(
@@ -492,6 +494,7 @@ class SummaryPlaceForm(CountyFirstFilterForm):
         self.helper.form_method = "get"
         self.helper.disable_csrf = True
         self.helper.label_class = "visually-hidden"
+        self.helper.field_template = FILTER_FIELD_TEMPLATE
         self.helper.layout = Layout(
             Row(
                 Column("county", css_class="col-8 col-md-4"),

@@ -63,16 +63,22 @@ class FilterBar(forms.Form):
         label="Day", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     flagged = forms.BooleanField(label="Flagged", required=False)
+    overdue = forms.BooleanField(label="Overdue", required=False)
 
-    def __init__(self, *args, field_template=None, show_labels=True, **kwargs):
+    def __init__(self, *args, field_template=None, show_labels=True, label_class="", **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.disable_csrf = True
         self.helper.form_show_labels = show_labels
         self.helper.field_template = field_template
+        self.helper.label_class = label_class
         self.helper.layout = Layout(
-            Div("q", css_class="col-4"), "kind", "day", Div(Field("flagged"), css_class="pb-2")
+            Div("q", css_class="col-4"),
+            "kind",
+            "day",
+            Div(Field("flagged"), css_class="pb-2"),
+            "overdue",
         )
 
 
@@ -83,15 +89,19 @@ def _markup(html):
     return re.sub(r'class="(?:select|textinput|dateinput|checkboxinput) ', 'class="', html)
 
 
+@pytest.mark.parametrize("label_class", ["", "visually-hidden"])
 @pytest.mark.parametrize("show_labels", [True, False])
 @pytest.mark.parametrize(
-    "data", [None, {"q": "x", "kind": "a", "flagged": "on"}, {"kind": "zz", "day": "bad"}]
+    "data",
+    [None, {"q": "x", "kind": "a", "flagged": "on", "overdue": "on"}, {"kind": "z", "day": "x"}],
 )
-def test_the_filter_field_template_writes_crispys_markup(rf, data, show_labels):
+def test_the_filter_field_template_writes_crispys_markup(rf, data, show_labels, label_class):
     template = Template("{% load crispy_forms_tags %}{% crispy form %}")
     rendered = []
     for field_template in (None, FILTER_FIELD_TEMPLATE):
-        form = FilterBar(data, field_template=field_template, show_labels=show_labels)
+        form = FilterBar(
+            data, field_template=field_template, show_labels=show_labels, label_class=label_class
+        )
         form.is_valid()
         rendered.append(_markup(template.render(Context({"form": form, "request": rf.get("/")}))))
     crispys, ours = rendered
