@@ -12,7 +12,7 @@ from accounts.lockout import lockout_message
 from accounts.models import Role
 from accounts.scoping import CHANGE
 from accounts.services import inspectors_without_login, schools_without_login
-from dudao.layout import FILTER_FIELD_TEMPLATE
+from dudao.layout import filter_helper
 from dudao.pickers import SearchModelChoiceField
 from inspectors.forms import InspectorSearchField
 from inspectors.models import Inspector
@@ -80,11 +80,7 @@ class UserFilterForm(forms.Form):
         self.fields["q"].widget.attrs["placeholder"] = _("Name or username")
         for field in self.fields.values():  # the labels are hidden to keep the bar short
             field.widget.attrs["aria-label"] = field.label
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.disable_csrf = True
-        self.helper.form_show_labels = False
-        self.helper.field_template = FILTER_FIELD_TEMPLATE
+        self.helper = filter_helper(show_labels=False)
         self.helper.layout = Layout(
             Row(
                 Column(

@@ -5,6 +5,7 @@ would be evaluated (``{{ request.COOKIES }}`` in a ``?next=`` would come out). T
 render a fixed template and pass their values through the context, where they are escaped.
 """
 
+from crispy_forms.helper import FormHelper
 from crispy_forms.utils import TEMPLATE_PACK
 from django.template.loader import render_to_string
 
@@ -27,3 +28,16 @@ class LinkButton:
 
 # The field template of the GET filter bars above lists (``FormHelper.field_template``).
 FILTER_FIELD_TEMPLATE = "dudao/filter_field.html"
+
+
+def filter_helper(*, show_labels: bool = True, label_class: str = "", form_class: str = ""):
+    """The FormHelper of a GET filter bar above a list: no CSRF token, the lean field template;
+    the caller sets its ``layout``."""
+    helper = FormHelper()
+    helper.form_method = "get"
+    helper.disable_csrf = True
+    helper.form_show_labels = show_labels
+    helper.label_class = label_class
+    helper.form_class = form_class
+    helper.field_template = FILTER_FIELD_TEMPLATE
+    return helper

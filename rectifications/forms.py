@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import CHANGE
-from dudao.layout import FILTER_FIELD_TEMPLATE
+from dudao.layout import filter_helper
 from dudao.photos import process_photo
 from dudao.pickers import SearchTextField, text_search_q
 from inspectors.forms import InspectorSearchField
@@ -419,12 +419,8 @@ class BoardFilterForm(CountyFirstFilterForm):
         self.per_county("township", Township.objects.for_user(user))
         self.per_county("matter", SupervisionMatter.objects.for_user(user))
         county = [Column("county", css_class="col-6 col-md-3")] if self.several_counties else []
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.disable_csrf = True
         # Selects explain themselves by their "any ..." choice; the check boxes need their label.
-        self.helper.label_class = "visually-hidden"
-        self.helper.field_template = FILTER_FIELD_TEMPLATE
+        self.helper = filter_helper(label_class="visually-hidden")
         self.helper.layout = Layout(
             "show",
             Row(
@@ -490,11 +486,7 @@ class SummaryPlaceForm(CountyFirstFilterForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.disable_csrf = True
-        self.helper.label_class = "visually-hidden"
-        self.helper.field_template = FILTER_FIELD_TEMPLATE
+        self.helper = filter_helper(label_class="visually-hidden")
         self.helper.layout = Layout(
             Row(
                 Column("county", css_class="col-8 col-md-4"),

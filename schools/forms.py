@@ -11,7 +11,7 @@ from django.utils.dates import MONTHS
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from dudao.layout import FILTER_FIELD_TEMPLATE, LinkButton
+from dudao.layout import LinkButton, filter_helper
 from dudao.pickers import SearchModelChoiceField
 from schools.importing import cells
 from schools.models import (
@@ -68,11 +68,7 @@ def search_bar_helper(form, *columns: Column, autosubmit: tuple[str, ...]) -> Fo
         form.fields[name].widget.attrs["data-autosubmit"] = ""
     for field in form.fields.values():
         field.widget.attrs["aria-label"] = field.label
-    helper = FormHelper()
-    helper.form_method = "get"
-    helper.form_show_labels = False
-    helper.disable_csrf = True
-    helper.field_template = FILTER_FIELD_TEMPLATE
+    helper = filter_helper(show_labels=False)
     helper.layout = Layout(
         Row(
             *columns,

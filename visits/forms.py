@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from dudao.layout import FILTER_FIELD_TEMPLATE, LinkButton
+from dudao.layout import LinkButton, filter_helper
 from dudao.pickers import SearchTextField
 from inspectors.forms import InspectorSearchField
 from inspectors.models import Assignment, Inspector, InspectorStatus
@@ -534,11 +534,7 @@ class VisitFilterForm(CountyFirstFilterForm):
         super().__init__(*args, user=user, **kwargs)
         self.per_county("township", Township.objects.for_user(user))
         self.per_county("matter", SupervisionMatter.objects.for_user(user).filter(is_active=True))
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.form_class = "row g-2 align-items-end mb-2"
-        self.helper.disable_csrf = True
-        self.helper.field_template = FILTER_FIELD_TEMPLATE
+        self.helper = filter_helper(form_class="row g-2 align-items-end mb-2")
         column = "col-6 col-md-4 col-xl-3"
         self.helper.layout = Layout(
             *(
