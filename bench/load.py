@@ -309,9 +309,15 @@ def posting_users(county, users: dict):
         .order_by("pk")
         .first()
     )
+    # The items the step run answers stay at this principal's school: not one of the measured
+    # inspector's, whose list would grow by thousands of items run after run.
+    measured_schools = Assignment.objects.current().filter(
+        inspector_id=users["inspector"].inspector_id
+    )
     school_user = (
         User.objects.filter(county=county, role=Role.PRINCIPAL)
         .exclude(pk__in=measured)
+        .exclude(school_id__in=measured_schools.values("school_id"))
         .order_by("pk")
         .first()
     )
