@@ -44,6 +44,14 @@ def wait_until(condition, timeout: float = 10.0):
         time.sleep(0.1)
 
 
+def go_offline(page) -> None:
+    """Cut the network and wait until the page knows it: the form only tries the server while
+    ``navigator.onLine``, and the browser may report the change a moment after the cut, letting
+    a save through that the test then finds on the server."""
+    page.context.set_offline(True)
+    page.wait_for_function("navigator.onLine === false")
+
+
 def kept_on_phone(page, text: str) -> bool:
     """Whether the form's copy in localStorage holds ``text``."""
     return text in (page.evaluate("JSON.stringify(Object.assign({}, localStorage))") or "")
@@ -79,7 +87,7 @@ def test_typed_offline_closed_and_reopened_online_reaches_the_server(
     login(page, live_server, "inspector")
     open_record(page, live_server, draft)
 
-    context.set_offline(True)
+    go_offline(page)
     page.fill("[name=highlights]", "课间操组织有序")
     page.fill("[name=feedback_to_school]", "已当场反馈：厕所需尽快维修")
     page.click("#add-problem")
@@ -149,7 +157,7 @@ def test_reloaded_offline_the_form_comes_back_and_reaches_the_server(
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     page.wait_for_function(KEPT_BY_THE_WORKER)
 
-    context.set_offline(True)
+    go_offline(page)
     page.fill("[name=highlights]", "课间操组织有序")
     page.fill("[name=feedback_to_school]", "已当场反馈：厕所需尽快维修")
     page.click("#add-problem")
@@ -287,7 +295,7 @@ def test_check_in_taken_offline_keeps_the_time_it_was_taken(
     # position too) does not get through.
     phone_page.route("**/autosave/", lambda route: route.abort())
 
-    context.set_offline(True)
+    go_offline(phone_page)
     phone_page.click("#check-in-button")
     offline = message(phone_page, "#check-in-button", "offline")
     expect(phone_page.locator("#check-in-status")).to_have_text(offline)
