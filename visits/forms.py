@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from dudao.fields import LoadedModelChoiceField
 from dudao.layout import LinkButton, filter_helper
 from dudao.pickers import SearchTextField
 from inspectors.forms import InspectorSearchField
@@ -295,7 +296,7 @@ class MatterNoteForm(forms.Form):
     """One supervision matter: a judgement in one tap (which makes it looked at), and what was
     seen. ``cleaned_data["looked_at"]`` says whether anything was noted."""
 
-    matter = forms.ModelChoiceField(SupervisionMatter.objects.none(), widget=forms.HiddenInput)
+    matter = LoadedModelChoiceField(SupervisionMatter.objects.none(), widget=forms.HiddenInput)
     judgement = forms.ChoiceField(
         label=capfirst(_("judgement")),
         choices=[("", _("Not looked at"))] + list(Judgement.choices),
@@ -312,7 +313,7 @@ class MatterNoteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.strict = strict
         self.matter_object = matter
-        self.fields["matter"].queryset = matters
+        self.fields["matter"].set_rows(matters)
         if matter:
             self.fields["judgement"].label = str(matter)
 
@@ -330,7 +331,6 @@ class BaseMatterNoteFormSet(forms.BaseFormSet):
 
     def __init__(self, *args, matters, notes=(), strict: bool = False, **kwargs):
         self.matters = list(matters)
-        self.matter_queryset = matters
         self.strict = strict
         by_matter = {note.matter_id: note for note in notes}
         initial = []
@@ -347,7 +347,7 @@ class BaseMatterNoteFormSet(forms.BaseFormSet):
 
     def get_form_kwargs(self, index):
         matter = self.matters[index] if index is not None and index < len(self.matters) else None
-        return {"matters": self.matter_queryset, "matter": matter, "strict": self.strict}
+        return {"matters": self.matters, "matter": matter, "strict": self.strict}
 
     def clean(self):
         if not self.strict or any(self.errors):
@@ -368,7 +368,7 @@ MatterNoteFormSet = forms.formset_factory(
 class ProblemForm(forms.Form):
     """A problem found; on submission it becomes a rectification item."""
 
-    matter = forms.ModelChoiceField(
+    matter = LoadedModelChoiceField(
         SupervisionMatter.objects.none(), label=capfirst(_("supervision matter")), required=False
     )
     severity = forms.ChoiceField(
@@ -393,7 +393,7 @@ class ProblemForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.strict = strict
         self.visit_day = visit_day
-        self.fields["matter"].queryset = matters
+        self.fields["matter"].set_rows(matters)
 
     def has_content(self) -> bool:
         data = getattr(self, "cleaned_data", {})
@@ -421,7 +421,8 @@ class ProblemForm(forms.Form):
 
 class BaseProblemFormSet(forms.BaseFormSet):
     def __init__(self, *args, matters, visit_day, strict: bool = False, **kwargs):
-        self.form_options = {"matters": matters, "visit_day": visit_day, "strict": strict}
+        # Loaded once for every row (``LoadedModelChoiceField``).
+        self.form_options = {"matters": list(matters), "visit_day": visit_day, "strict": strict}
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):

@@ -254,8 +254,14 @@ def visit_edit(request, pk: int):
         return redirect("visits:visit_detail", visit.pk)
     user = request.user
     if request.method == "POST":
-        lenient = _record_forms(visit, user, request.POST)
-        _all_valid(*lenient)
+        submitting = request.POST.get("action") == "submit"
+        # A complete record is checked once; otherwise whatever is valid is saved (lenient)
+        # and the strict forms below say what is missing.
+        strict = _record_forms(visit, user, request.POST, strict=True) if submitting else None
+        complete = strict is not None and _all_valid(*strict)
+        lenient = strict if complete else _record_forms(visit, user, request.POST)
+        if not complete:
+            _all_valid(*lenient)
         try:
             visit = save_draft(
                 visit=visit, form=lenient[0], notes_formset=lenient[1], problems_formset=lenient[2]
@@ -266,11 +272,11 @@ def visit_edit(request, pk: int):
         if request.POST.get("action") == "find_co_inspectors":  # the picker without JavaScript
             found = urlencode({"co": request.POST.get("co_search", "")[:50]})
             return redirect(f"{reverse('visits:visit_edit', args=[visit.pk])}?{found}")
-        if request.POST.get("action") != "submit":
+        if not submitting:
             messages.success(request, _("The draft is saved."))
             return redirect("visits:visit_edit", visit.pk)
-        forms = _record_forms(visit, user, request.POST, strict=True)
-        if _all_valid(*forms):
+        forms = strict
+        if complete:
             try:
                 visit.submit(user)
             except ValidationError as error:
