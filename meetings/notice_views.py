@@ -4,7 +4,8 @@ recipients read them (the first reading is recorded) and reply."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -37,18 +38,26 @@ def _unread_first(field: str) -> Case:
     return Case(When(**{f"{field}__isnull": True}, then=Value(0)), default=Value(1))
 
 
+def _count(rows):
+    counted = rows.order_by().values("notice").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 @login_required
 def notice_list(request):
     """The office: its county's notices with read and reply counts. Everyone else: the notices
     sent to them, unread first."""
     if _is_office(request.user):
+        # Counted per notice of the page (subqueries), not by joining every notice's
+        # recipients before the page is cut: a county's notices each go to its 1,000 schools.
+        recipients = NoticeRecipient.objects.filter(notice=OuterRef("pk"))
         notices = (
             Notice.objects.for_user(request.user)
             .select_related("sent_by")
             .annotate(
-                recipient_count=Count("recipients"),
-                read_count=Count("recipients", filter=Q(recipients__read_at__isnull=False)),
-                reply_count=Count("recipients__reply"),
+                recipient_count=_count(recipients),
+                read_count=_count(recipients.filter(read_at__isnull=False)),
+                reply_count=_count(recipients.filter(reply__isnull=False)),
             )
             .order_by("-sent_at", "-pk")
         )
