@@ -197,8 +197,15 @@ class VisitQuerySet(ScopedQuerySet):
 class Visit(models.Model):
     """A supervision visit to a school and its record (督导记录 / 工作记录表)."""
 
+    # No index of its own: ``visit_school_arrived_id`` starts with the school. With both, the
+    # planner took this one for a county's visits of a month and read every visit of each
+    # school (12.7 ms instead of 3.6 ms for the office's home page at 1,000 schools).
     school = models.ForeignKey(
-        "schools.School", verbose_name=_("school"), related_name="visits", on_delete=models.PROTECT
+        "schools.School",
+        verbose_name=_("school"),
+        related_name="visits",
+        on_delete=models.PROTECT,
+        db_index=False,
     )
     inspector = models.ForeignKey(
         "inspectors.Inspector",
