@@ -1,5 +1,5 @@
-"""The options of a select, written in Python: template library ``widgets`` (settings.TEMPLATES),
-used by the project's ``django/forms/widgets/select.html``.
+"""The options of a select and a widget's attributes, written in Python: template library
+``widgets`` (settings.TEMPLATES), used by the project's ``django/forms/widgets/`` templates.
 
 Django's select renders a template per option, and even ``format_html`` per option spends about
 180 Python calls on escaping through lazy-aware wrappers: a county's townships cost more than the
@@ -21,11 +21,18 @@ def _escaped(value) -> str:
     return value.__html__() if hasattr(value, "__html__") else escape(str(value))
 
 
-def _attrs(attrs: dict) -> str:
-    return "".join(
-        f" {name}" if value is True else f' {name}="{_escaped(value)}"'
-        for name, value in attrs.items()
-        if value is not False
+@register.filter(name="widget_attrs")
+def _attrs(attrs: dict) -> SafeString:
+    """A widget's attributes as Django's ``attrs.html`` writes them (used by the project's
+    ``attrs.html``, ``input.html`` and ``select.html``: an include and a loop of template
+    tags per widget cost a filter bar more than its own markup)."""
+    # Safe: every name and value goes through _escaped().
+    return SafeString(
+        "".join(
+            f" {_escaped(name)}" if value is True else f' {_escaped(name)}="{_escaped(value)}"'
+            for name, value in attrs.items()
+            if value is not False
+        )
     )
 
 

@@ -56,6 +56,47 @@ def test_same_options_as_djangos_select():
     assert "X &lt;b&gt;" in _rendered(get_default_renderer(), None)
 
 
+class EveryWidget(forms.Form):
+    text = forms.CharField(
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": 'x "y" <z>',
+                "data-on": True,
+                "off": False,
+                "safe": mark_safe("<b>"),
+            }
+        )
+    )
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    tick = forms.BooleanField()
+    ticks = forms.MultipleChoiceField(
+        choices=[(1, "a"), (2, "b")], widget=forms.CheckboxSelectMultiple
+    )
+    radio = forms.ChoiceField(choices=[(1, "a"), (2, "b")], widget=forms.RadioSelect)
+    hidden = forms.CharField(widget=forms.HiddenInput)
+    upload = forms.FileField()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"text": "v&<", "day": "2026-01-02", "note": "x", "tick": "on", "ticks": ["1"]},
+        {"radio": "2", "hidden": '"h"'},
+    ],
+)
+def test_every_widget_writes_djangos_html_with_the_project_attributes(data):
+    """The project's input.html and attrs.html write the attributes in Python
+    (``dudao.widgets.widget_attrs``); the HTML is Django's to the byte."""
+
+    def rendered(renderer):
+        form = EveryWidget(data, renderer=renderer)
+        return "".join(str(form[name]) for name in EveryWidget.base_fields)
+
+    assert rendered(get_default_renderer()) == rendered(DjangoTemplates())
+
+
 class FilterBar(forms.Form):
     q = forms.CharField(label="Search", required=False, help_text="Name or <b>code</b>")
     kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "All"), ("a", "A")])
