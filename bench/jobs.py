@@ -39,11 +39,13 @@ def run(job: str) -> dict:
 
     from accounts.models import User
     from bench import province
+    from bench.load import vacuum
     from reports import services
     from reports.models import ExportJob, JobState, MonthlyReport
     from reports.periods import last_full_month
     from visits.models import Visit
 
+    vacuum()  # after the load run's writes, as autovacuum would on a live database
     started = time.monotonic()
     if job == "report":
         county = User.objects.get(username=province.BIG_OFFICE).county

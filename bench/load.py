@@ -9,7 +9,7 @@ login form, then per page: a warm-up, a measured run with 20 connections and no 
 run with one connection for the latency a single user sees. The page's query count is taken in
 this process with Django's test client. Prints a table and exits 1 when a page misses its budget.
 
-Every run adds rows: the drafts it submits and the rectification steps it takes.
+The drafts it submits and the items it answers are made for the run and deleted after it.
 """
 
 import argparse
@@ -438,18 +438,21 @@ def make_open_items(principal, inspector_user, count: int, today) -> list[int]:
     return [item.pk for item in items]
 
 
-def remove_unused_fixtures(state: dict) -> None:
-    """Drafts not submitted and items not answered by the run go: they would pile up on the
-    bench inspector's and principal's pages run after run."""
-    from rectifications.models import RectificationEvent, RectificationItem, RectificationState
-    from visits.models import Visit, VisitStatus
+def remove_fixtures(state: dict) -> None:
+    """Whatever the run made goes: its drafts, the visits it submitted with their problems and
+    rectification items, and the items it answered. Left behind, they changed what the next run
+    measured (thousands more visits and items in the big county each run)."""
+    from django.db.models import Q
 
-    Visit.objects.filter(pk__in=state.get("drafts", []), status=VisitStatus.DRAFT).delete()
-    items = RectificationItem.objects.filter(
-        pk__in=state.get("items", []), state=RectificationState.OPEN
-    )
+    from rectifications.models import RectificationEvent, RectificationItem
+    from visits.models import Visit, VisitProblem
+
+    visits = Visit.objects.filter(pk__in=state.get("drafts", []))
+    items = RectificationItem.objects.filter(Q(pk__in=state.get("items", [])) | Q(visit__in=visits))
+    VisitProblem.objects.filter(visit__in=visits).delete()  # they point at the items
     RectificationEvent.objects.filter(item__in=items).delete()
     items.delete()
+    visits.delete()
 
 
 def count_queries(pages: list[Page], users: dict, repeat: int = 5) -> None:
@@ -669,7 +672,7 @@ def main() -> int:
         return run_pages(args, env, logins, pages, state)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-        remove_unused_fixtures(state)
+        remove_fixtures(state)
 
 
 def vacuum() -> None:
