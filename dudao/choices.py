@@ -4,7 +4,8 @@ Django's version builds a dict of the field's choices on every call, hashing eac
 pair, and hashing a lazy label translates it: a list of 25 rows showing three choice fields ran
 hundreds of gettext lookups, a seventh of the page's Python work. Here each field's value→label
 map is built once (labels stay lazy, so each call still shows the active language) and only the
-label shown is translated.
+label shown is translated, once per language: a monthly report shows 56,000 labels, and
+translating each again took a tenth of its time.
 """
 
 from functools import partialmethod
@@ -12,8 +13,10 @@ from functools import partialmethod
 from django.apps import apps
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
+from django.utils.translation import get_language
 
 _labels_by_field = {}
+_shown = {}  # (language, field, value) -> the label as that language shows it
 
 
 def _choice_labels(field) -> dict:
@@ -26,7 +29,14 @@ def _choice_labels(field) -> dict:
 
 def _get_field_display(self, *, field):
     value = getattr(self, field.attname)
-    return force_str(_choice_labels(field).get(make_hashable(value), value), strings_only=True)
+    key = make_hashable(value)
+    labels = _choice_labels(field)
+    if key not in labels:  # a value outside the choices is shown as it is, and not kept
+        return force_str(value, strings_only=True)
+    shown = (get_language(), field, key)
+    if shown not in _shown:
+        _shown[shown] = force_str(labels[key])
+    return _shown[shown]
 
 
 def install_choice_display() -> None:
