@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from schools.models import (
     County,
@@ -24,6 +25,9 @@ class CountyAdmin(admin.ModelAdmin):
     search_fields = ("code", "name", "city", "province")
     list_filter = ("province", "region")
     inlines = [CountySettingsInline]
+    # As the office's own form does (complaints.forms): an address typed without a scheme is
+    # https, and Django 6's default is settled now (no deprecation warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Region)
