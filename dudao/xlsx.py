@@ -186,7 +186,6 @@ def write_sheet(
         for number, width in enumerate(widths, start=1)
     )
     letters: list[str] = []
-    count = 0
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in _PACKAGE.items():
             archive.writestr(name, content)
@@ -210,8 +209,7 @@ def write_sheet(
                     chunk = []
             chunk.append(_SHEET_END)
             sheet.write("".join(chunk).encode())
-            count = number - 1
-    return count
+    return number - 1  # the header is row 1
 
 
 def sheet_response(

@@ -784,8 +784,6 @@ def assessment(request):
             "year": year,
             "years": list(range(today.year, today.year - 6, -1)),
             "rows": rows,
-            # Each row's page, reversed once rather than per inspector.
-            "detail_url": reverse("reports:assessment_detail", args=[0]).removesuffix("0/"),
             "parts": [(label, getattr(settings, weight)) for _key, label, weight in PARTS],
             "can_change": may_change(request.user),
         },

@@ -259,12 +259,14 @@ def visit_edit(request, pk: int):
         # and the strict forms below say what is missing.
         strict = _record_forms(visit, user, request.POST, strict=True) if submitting else None
         complete = strict is not None and _all_valid(*strict)
-        lenient = strict if complete else _record_forms(visit, user, request.POST)
-        if not complete:
-            _all_valid(*lenient)
+        if complete:
+            saved = strict
+        else:
+            saved = _record_forms(visit, user, request.POST)
+            _all_valid(*saved)
         try:
             visit = save_draft(
-                visit=visit, form=lenient[0], notes_formset=lenient[1], problems_formset=lenient[2]
+                visit=visit, form=saved[0], notes_formset=saved[1], problems_formset=saved[2]
             )
         except VisitNotEditable:
             messages.error(request, _("This visit has already been submitted."))
