@@ -19,9 +19,10 @@ from tests.test_url_matrix import CASES
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent
-# Evaluated, these read "42" and "DUDAOINJ"; escaped as text, neither appears.
-PAYLOAD = '{{7|add:35}}x{{"dudaoinj"|upper}}'
-EVALUATED = ("42x", "DUDAOINJ")
+# Evaluated, these read "42~" and "DUDAOINJ"; escaped as text, neither appears. "~" is in no
+# token the pages carry (a form token once held "42x" by chance and failed the test).
+PAYLOAD = '{{7|add:35}}~{{"dudaoinj"|upper}}'
+EVALUATED = ("42~", "DUDAOINJ")
 ALWAYS_PROBED = ("next", "cancel", "q", "page", "county")
 ROLE_PREFERENCE = ("office", "inspector", "principal", "committee", "other_office", "superuser")
 
