@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.urls import get_script_prefix, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import ALL_ROLES, COUNTY_READERS, OFFICE, OFFICE_AND_COMMITTEE
@@ -107,3 +109,43 @@ def menu_for(user) -> list[dict]:
             menu.append(groups[item.group])
         groups[item.group]["children"].append(link)
     return menu
+
+
+def _active(url: str, path: str) -> str:
+    return " active" if url == path else ""
+
+
+def menu_html(user, path: str) -> SafeString:
+    """The bar's entries as HTML (``base.html`` places them), the link of ``path`` marked
+    active. Written in Python: as a template loop, the bar cost a small page a tenth of its
+    rendering."""
+    entries = []
+    for entry in menu_for(user):
+        if not entry["children"]:
+            entries.append(
+                format_html(
+                    '<li class="nav-item"><a class="nav-link{}" href="{}">{}</a></li>',
+                    _active(entry["url"], path),
+                    entry["url"],
+                    entry["label"],
+                )
+            )
+            continue
+        links = format_html_join(
+            "",
+            '<li><a class="dropdown-item{}" href="{}">{}</a></li>',
+            (
+                (_active(link["url"], path), link["url"], link["label"])
+                for link in entry["children"]
+            ),
+        )
+        entries.append(
+            format_html(
+                '<li class="nav-item dropdown">\n<button class="nav-link dropdown-toggle" '
+                'type="button" data-bs-toggle="dropdown" aria-expanded="false">{}</button>\n'
+                '<ul class="dropdown-menu">{}</ul>\n</li>',
+                entry["label"],
+                links,
+            )
+        )
+    return format_html_join("\n", "{}", ((entry,) for entry in entries))

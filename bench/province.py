@@ -1256,6 +1256,7 @@ def _submissions(ctx, rng, county_pk, schools, assignees, matters, users) -> Non
         rows.append(
             {
                 "id": pk,
+                "county_id": county_pk,
                 "school_id": school["id"],
                 "channel": "online",
                 "category": rng.choice(("complaint", "report", "suggestion")),

@@ -156,7 +156,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     "accounts.lockout.LockoutBackend",  # refuses a locked username + IP before any password check
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.AccountBackend",
 ]
 # Login lockout (django-axes, counted in the database so it works while Redis is down). After
 # AXES_FAILURE_LIMIT failed logins for one username from one client IP, that pair is refused for

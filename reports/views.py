@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, ExpressionWrapper, Sum
 from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -21,6 +22,7 @@ from accounts.access import OFFICE_AND_COMMITTEE, roles_required
 from accounts.scoping import CHANGE, VIEW
 from dudao.files import private_file_response
 from dudao.pagination import paginate
+from dudao.snapshots import Snapshot, snapshot, snapshot_key
 from dudao.xlsx import INLINE_EXPORT_ROWS, XLSX_TYPE, sheet_response, streamed_sheet_response
 from inspectors.models import Inspector
 from reports import charts, figures
@@ -290,6 +292,27 @@ def _matter_label(row) -> str:
     return row.name if row.matter_id else _("No matter")
 
 
+def _figures(request, name: str, counties, parts: tuple, template: str, context) -> Snapshot:
+    """The figures part of a page (``template`` with ``context()``), as counted at most the
+    counties' ``figures_refresh_minutes`` ago (``dudao.snapshots``). Kept per what the user
+    may read (these pages are for county-wide readers: their role and place decide it)."""
+    user = request.user
+    reader = ("superuser",) if user.is_superuser else (user.role, user.county_id, user.region_id)
+    return snapshot(
+        snapshot_key(name, reader, tuple(county.pk for county in counties), *parts),
+        minutes=min(county.settings.figures_refresh_minutes for county in counties),
+        render=lambda: render_to_string(template, context(), request),
+        fresh=request.GET.get("fresh") == "1",
+    )
+
+
+def _fresh_query(request) -> str:
+    """The page's query string asking to count again now."""
+    query = request.GET.copy()
+    query["fresh"] = "1"
+    return query.urlencode()
+
+
 @require_GET
 @roles_required(OFFICE_AND_COMMITTEE)
 def dashboard(request):
@@ -300,10 +323,32 @@ def dashboard(request):
     form = PeriodForm(request.GET or None, county=county, user=request.user, today=today)
     period = form.chosen_period()
     chosen = form.chosen_townships()
-    scope = Scope(request.user, (county,), tuple(t.pk for t in chosen))
-    cells = figures.compute(scope, period, today=today)
-    total = cells.total()
-    query = page_query(county, counties, period, [t.pk for t in chosen])
+    township_ids = tuple(t.pk for t in chosen)
+
+    def figures_context() -> dict:
+        scope = Scope(request.user, (county,), township_ids)
+        cells = figures.compute(scope, period, today=today)
+        total = cells.total()
+        query = page_query(county, counties, period, list(township_ids))
+        context = {
+            "groups": stat_groups(total, figure_links(query)),
+            **_charts(scope, period, today, cells, query),
+        }
+        if len(chosen) > 1:
+            by_township = cells.by_township()
+            context["side_by_side"] = _side_by_side(
+                [
+                    (
+                        township.name,
+                        by_township.get(township.pk, Tally()),
+                        lambda figure, pk=township.pk: figure_url(query, figure, township=pk),
+                    )
+                    for township in chosen
+                ]
+                + [(_("Together"), total, figure_links(query))]
+            )
+        return context
+
     context = {
         "county": county,
         "counties": counties,
@@ -312,22 +357,16 @@ def dashboard(request):
         "today": today,
         "chosen": chosen,
         "summary_query": page_query(county, counties, period).urlencode(),
-        "groups": stat_groups(total, figure_links(query)),
-        **_charts(scope, period, today, cells, query),
+        "fresh_query": _fresh_query(request),
+        "figures": _figures(
+            request,
+            "dashboard",
+            (county,),
+            (bool(counties), period, today, township_ids),
+            "reports/_dashboard_figures.html",
+            figures_context,
+        ),
     }
-    if len(chosen) > 1:
-        by_township = cells.by_township()
-        context["side_by_side"] = _side_by_side(
-            [
-                (
-                    township.name,
-                    by_township.get(township.pk, Tally()),
-                    lambda figure, pk=township.pk: figure_url(query, figure, township=pk),
-                )
-                for township in chosen
-            ]
-            + [(_("Together"), total, figure_links(query))]
-        )
     return render(request, "reports/dashboard.html", context)
 
 
@@ -394,19 +433,13 @@ def region(request):
         kinds=(MONTH, YEAR),
     )
     period = form.chosen_period()
-    cells = figures.compute(Scope(user, tuple(counties)), period, today=today)
-    by_county = cells.by_county()
 
-    together = page_query(None, False, period)
-    together["county"] = ALL_COUNTIES
-    return render(
-        request,
-        "reports/region.html",
-        {
-            "title": title,
-            "form": form,
-            "period": period,
-            "today": today,
+    def figures_context() -> dict:
+        cells = figures.compute(Scope(user, tuple(counties)), period, today=today)
+        by_county = cells.by_county()
+        together = page_query(None, False, period)
+        together["county"] = ALL_COUNTIES
+        return {
             "side_by_side": _side_by_side(
                 [
                     (
@@ -419,6 +452,25 @@ def region(request):
                 + [(_("Together"), cells.total(), figure_links(together))]
             ),
             "dashboards": [(county, _dashboard_url(county, True, period)) for county in counties],
+        }
+
+    return render(
+        request,
+        "reports/region.html",
+        {
+            "title": title,
+            "form": form,
+            "period": period,
+            "today": today,
+            "fresh_query": _fresh_query(request),
+            "figures": _figures(
+                request,
+                "region",
+                counties,
+                (period, today),
+                "reports/_region_figures.html",
+                figures_context,
+            ),
         },
     )
 

@@ -415,6 +415,7 @@ class CountySettingsForm(forms.ModelForm):
         "weight_complaints",
         "weight_meetings",
         "weight_notices",
+        "figures_refresh_minutes",
     ]
 
     holiday_months = forms.TypedMultipleChoiceField(

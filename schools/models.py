@@ -272,6 +272,16 @@ class CountySettings(models.Model):
         default=10,
         validators=[MaxValueValidator(100)],
     )
+    figures_refresh_minutes = models.PositiveSmallIntegerField(
+        _("figures pages counted again after (minutes)"),
+        default=10,
+        validators=[MaxValueValidator(120)],
+        help_text=_(
+            "The supervision figures and the counties side by side show the figures counted at "
+            "most this many minutes ago, with the time they were counted; “count again” counts "
+            "at once. 0: counted on every visit."
+        ),
+    )
     # Rectifications
     deadline_days_general = models.PositiveSmallIntegerField(
         _("deadline for general problems (days)"),

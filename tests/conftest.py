@@ -74,6 +74,15 @@ def _stack_requirements(request):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: nothing kept by an earlier test (figures counted
+    for a county whose key a later one reuses, a rate limit's count) shows through."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _root_logger_level_kept():
     """A Celery worker started by a test sets the root logger's level (to ERROR), and a logging
     set-up run in-process may disable existing loggers; undo both, so the warnings later tests

@@ -46,6 +46,24 @@ def test_office_bar_groups_the_management_pages(personas):
     ]
 
 
+def test_the_bar_marks_the_page_it_is_on(client, personas):
+    client.force_login(personas.office)
+    page = client.get(reverse("inspectors:plaque_list")).content.decode()
+    bar = page[
+        page.index('<ul class="navbar-nav me-auto">') : page.index('<ul class="navbar-nav">')
+    ]
+    assert bar.count(" active") == 1
+    assert f'<a class="dropdown-item active" href="{reverse("inspectors:plaque_list")}">' in bar
+    # Every entry of the office's menu is a link of the bar, groups as dropdowns.
+    for entry in menu_for(personas.office):
+        assert str(entry["label"]) in bar
+        for link in entry["children"]:
+            assert f'href="{link["url"]}">{link["label"]}</a>' in bar
+    assert bar.count('class="nav-item dropdown"') == sum(
+        1 for entry in menu_for(personas.office) if entry["children"]
+    )
+
+
 # Error pages: the base layout in Chinese with a way home; 500 renders without a request ------
 
 

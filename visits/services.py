@@ -457,18 +457,24 @@ def inspector_month(user, *, today: datetime.date) -> tuple[MonthDuty, list[Scho
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
-def due_schools_queryset(schools, *, year: int, month: int):
+def due_schools_queryset(schools, *, year: int, month: int, county_settings=None):
     """The open schools among ``schools`` short of their county's duty visits in that month,
-    chosen by the database (a county has hundreds of schools; only the due ones come back)."""
+    chosen by the database (a county has hundreds of schools; only the due ones come back).
+    ``county_settings``: the settings of the schools' one county, when the caller has them."""
     from schools.models import CountySettings
 
+    if county_settings is None:
+        every_settings = CountySettings.objects.filter(
+            county_id__in=schools.order_by().values("county_id")
+        )
+    else:
+        every_settings = [county_settings]
+        schools = schools.filter(county_id=county_settings.county_id)
     counties_by_duty: dict[int, list[int]] = {}
-    for county_settings in CountySettings.objects.filter(
-        county_id__in=schools.order_by().values("county_id")
-    ):
-        required = month_duty(county_settings, year=year, month=month).visits_required
+    for each in every_settings:
+        required = month_duty(each, year=year, month=month).visits_required
         if required:
-            counties_by_duty.setdefault(required, []).append(county_settings.county_id)
+            counties_by_duty.setdefault(required, []).append(each.county_id)
     due = Q(pk__in=[])
     for required, county_ids in counties_by_duty.items():
         due |= Q(county_id__in=county_ids, month_visits__lt=required)

@@ -697,9 +697,15 @@ def _schools_due(user, cleaned: dict, *, with_rows: bool) -> dict:
     county_id = user.county_id or (cleaned["county"].pk if cleaned.get("county") else None)
     if county_id is None:
         return context
-    duty = month_duty(CountySettings.objects.get(county_id=county_id), year=year, month=month)
+    county_settings = (
+        user.county.settings if user.county_id else CountySettings.objects.get(county_id=county_id)
+    )
+    duty = month_duty(county_settings, year=year, month=month)
     due = due_schools_queryset(
-        filter_schools(School.objects.for_user(user), cleaned), year=year, month=month
+        filter_schools(School.objects.for_user(user), cleaned),
+        year=year,
+        month=month,
+        county_settings=county_settings,
     )
     context.update(duty=duty, due_count=due.count())
     if with_rows:

@@ -1,0 +1,56 @@
+"""Parts of a page counted at most a few minutes ago, shown with the time they were counted.
+
+The figures pages count every record of a county (or of a province's hundred counties) on each
+visit: 0.1 s for a county, a second for a province. Their figures part is kept, rendered, in the
+cache for the minutes the county chose (``CountySettings.figures_refresh_minutes``) and the
+page says when it was counted and offers to count again. A figure that must be exact now (a
+to-do list, a record's page) is never taken from here.
+
+The cache is Redis in production and fails open (``dudao.cache``): without Redis every visit
+counts afresh, as with 0 minutes.
+"""
+
+import datetime
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+
+# Raised whenever what a snapshot holds changes shape, so none of an older release is shown.
+VERSION = 1
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    html: SafeString
+    counted_at: datetime.datetime
+    minutes: int  # how long it is kept; 0: counted for this visit only
+
+    @property
+    def is_kept(self) -> bool:
+        return self.minutes > 0
+
+
+def snapshot_key(name: str, *parts) -> str:
+    """The cache key of a page part: its name, what it depends on and the language it is in."""
+    described = repr((VERSION, name, get_language(), *parts)).encode()
+    return f"snapshot:{name}:{hashlib.sha256(described).hexdigest()}"
+
+
+def snapshot(key: str, *, minutes: int, render: Callable[[], str], fresh: bool) -> Snapshot:
+    """The part kept under ``key`` if it was counted less than ``minutes`` ago, else
+    ``render()`` (counted now) kept for ``minutes``. ``fresh``: count again now."""
+    if minutes and not fresh:
+        kept = cache.get(key)
+        if kept is not None:
+            html, counted_at = kept
+            return Snapshot(SafeString(html), counted_at, minutes)
+    counted_at = timezone.now()
+    html = render()
+    if minutes:
+        cache.set(key, (str(html), counted_at), timeout=minutes * 60)
+    return Snapshot(html, counted_at, minutes)
