@@ -270,10 +270,11 @@ class Submission(models.Model):
         indexes = [
             models.Index(fields=["state", "due_on"], name="submission_state_due"),
             # The office's list in its order (unanswered first, by due day): a page of a
-            # county's cases is read off the index, not sorted from all of them.
+            # county's cases is read off the index, not sorted from all of them. PostgreSQL's
+            # DESC puts the unanswered (null) first, as the list does; SQLite cannot say so.
             models.Index(
                 F("county"),
-                F("answered_at").desc(nulls_first=True),
+                F("answered_at").desc(),
                 F("due_on"),
                 F("id").desc(),
                 name="submission_county_listing",

@@ -41,16 +41,30 @@ def snapshot_key(name: str, *parts) -> str:
     return f"snapshot:{name}:{hashlib.sha256(described).hexdigest()}"
 
 
+# While one request counts a snapshot that is due again, the others show the one before it for
+# at most this long (a province's count takes a second or two; a failed one frees it then).
+COUNTING_SECONDS = 60
+
+
 def snapshot(key: str, *, minutes: int, render: Callable[[], str], fresh: bool) -> Snapshot:
     """The part kept under ``key`` if it was counted less than ``minutes`` ago, else
-    ``render()`` (counted now) kept for ``minutes``. ``fresh``: count again now."""
+    ``render()`` (counted now) kept for ``minutes``. ``fresh``: count again now.
+
+    A part past its time is still kept for as long again: when it falls due, the first request
+    counts and the others meanwhile show it (with its true time) instead of all counting at
+    once, which on a province's page would load the database with the same second-long count
+    twenty times over."""
     if minutes and not fresh:
         kept = cache.get(key)
         if kept is not None:
             html, counted_at = kept
-            return Snapshot(SafeString(html), counted_at, minutes)
+            due = timezone.now() - counted_at >= datetime.timedelta(minutes=minutes)
+            if not due or not cache.add(f"{key}:counting", True, timeout=COUNTING_SECONDS):
+                # Rendered by this app from its own figures; escaped when it was rendered.
+                return Snapshot(SafeString(html), counted_at, minutes)
     counted_at = timezone.now()
     html = render()
     if minutes:
-        cache.set(key, (str(html), counted_at), timeout=minutes * 60)
+        cache.set(key, (str(html), counted_at), timeout=2 * minutes * 60)
+        cache.delete(f"{key}:counting")
     return Snapshot(html, counted_at, minutes)

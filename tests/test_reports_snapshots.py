@@ -1,10 +1,13 @@
 """The figures pages show figures counted at most the county's minutes ago, say when they were
 counted, count again on request, and keep a snapshot per language and per kind of reader."""
 
+import datetime
 import re
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from dudao.snapshots import snapshot, snapshot_key
 from tests import factories
@@ -130,3 +133,23 @@ def test_a_snapshot_is_counted_once_while_kept():
     assert snapshot(key, minutes=5, render=render, fresh=True).html == "<b>2</b>"
     assert snapshot(key, minutes=0, render=render, fresh=False).html == "<b>3</b>"
     assert snapshot_key("probe", 1) != snapshot_key("probe", 2)
+
+
+def test_a_snapshot_past_its_time_is_counted_by_one_request_while_others_show_it():
+    counted = []
+
+    def render():
+        counted.append(1)
+        return f"<b>{len(counted)}</b>"
+
+    key = snapshot_key("probe", "due")
+    long_ago = timezone.now() - datetime.timedelta(minutes=6)
+    cache.set(key, ("<b>old</b>", long_ago), timeout=600)
+    cache.add(f"{key}:counting", True)  # another request is counting it now
+    shown = snapshot(key, minutes=5, render=render, fresh=False)
+    assert shown.html == "<b>old</b>" and shown.counted_at == long_ago and not counted
+    cache.delete(f"{key}:counting")  # that count failed or has not stored yet
+    recounted = snapshot(key, minutes=5, render=render, fresh=False)
+    assert recounted.html == "<b>1</b>" and recounted.counted_at > long_ago
+    assert snapshot(key, minutes=5, render=render, fresh=False).html == "<b>1</b>"
+    assert cache.add(f"{key}:counting", True)  # the count let go of its claim

@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
             model_name="submission",
             index=models.Index(
                 models.F("county"),
-                models.OrderBy(models.F("answered_at"), descending=True, nulls_first=True),
+                models.OrderBy(models.F("answered_at"), descending=True),
                 models.F("due_on"),
                 models.OrderBy(models.F("id"), descending=True),
                 name="submission_county_listing",
