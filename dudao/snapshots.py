@@ -26,6 +26,8 @@ VERSION = 1
 
 @dataclass(frozen=True)
 class Snapshot:
+    """A rendered page part and when its figures were counted."""
+
     html: SafeString
     counted_at: datetime.datetime
     minutes: int  # how long it is kept; 0: counted for this visit only
