@@ -378,7 +378,7 @@ class ReassignForm(StepForm):
     def __init__(self, *args, submission, **kwargs):
         super().__init__(*args, submission=submission, **kwargs)
         self.fields["inspector"].queryset = (
-            Inspector.objects.filter(county_id=submission.school.county_id)
+            Inspector.objects.filter(county_id=submission.county_id)
             .active()
             .responsible()
             .exclude(pk=submission.assigned_inspector_id)
@@ -409,7 +409,7 @@ class HandOverForm(StepForm):
     def __init__(self, *args, submission, **kwargs):
         super().__init__(*args, submission=submission, **kwargs)
         self.fields["department"].queryset = Department.objects.filter(
-            county_id=submission.school.county_id, is_active=True
+            county_id=submission.county_id, is_active=True
         )
         self.fields["department"].help_text = _(
             "The county's departments are kept by the office with the meetings."

@@ -364,7 +364,7 @@ class Submission(models.Model):
         """The office gives the case to another inspector of the county."""
         if not actor.is_office and not actor.is_superuser:
             raise HandlingError(_("Only the supervision office reassigns a submission."))
-        if inspector.county_id != self.school.county_id:
+        if inspector.county_id != self.county_id:
             raise HandlingError(_("The inspector belongs to another county."))
 
         def change(submission):
@@ -382,7 +382,7 @@ class Submission(models.Model):
         """The office hands the case on to another department, with a public reply."""
         if not actor.is_office and not actor.is_superuser:
             raise HandlingError(_("Only the supervision office hands a submission over."))
-        if department.county_id != self.school.county_id:
+        if department.county_id != self.county_id:
             raise HandlingError(_("The department belongs to another county."))
         if not reply.strip():
             raise HandlingError(_("Tell the complainant where the case went (the public reply)."))

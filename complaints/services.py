@@ -255,7 +255,7 @@ def find_by_code(*, county, typed: str) -> Submission | None:
     if code is None:
         return None
     return (
-        Submission.objects.filter(school__county=county, tracking_code=code)
+        Submission.objects.filter(county=county, tracking_code=code)
         .select_related("school", "rectification_item")
         .first()
     )

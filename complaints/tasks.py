@@ -35,7 +35,7 @@ def _users_of(inspector_id, submission: Submission):
         users = User.objects.filter(inspector_id=inspector_id, role=Role.INSPECTOR, is_active=True)
         if users.exists():
             return list(users)
-    return list(_office(submission.school.county_id))
+    return list(_office(submission.county_id))
 
 
 def _deliver(user, submission: Submission, *, key: str, title) -> bool:
@@ -116,7 +116,7 @@ def deliver_overdue_reminder(reminder_id: int) -> int:
     reminder = OverdueReminder.objects.select_related("submission__school").get(pk=reminder_id)
     submission = reminder.submission
     recipients = {user.pk: user for user in _users_of(reminder.inspector_id, submission)}
-    recipients.update({user.pk: user for user in _office(submission.school.county_id)})
+    recipients.update({user.pk: user for user in _office(submission.county_id)})
     return sum(
         _deliver(user, submission, key=reminder.dedupe_key, title=OVERDUE_TITLE)
         for user in recipients.values()

@@ -78,8 +78,8 @@ def filter_field_html(field, context) -> SafeString:
     classes = "form-check" if checkbox and show_labels else "mb-3"
     if wrapper_class:
         classes += f" {wrapper_class}"
-    if field.css_classes():
-        classes += f" {field.css_classes()}"
+    if field_css := field.css_classes():
+        classes += f" {field_css}"
     parts.append(format_html('\n<div id="div_{}" class="{}">\n', field.auto_id, classes))
     if field.label and not checkbox and show_labels:
         parts.append(

@@ -132,9 +132,7 @@ def expected_records(part: str, county, period: Period, as_of: datetime.date, id
             )
         )
     if part == "complaints":
-        return Submission.objects.filter(
-            school__county=county, assigned_inspector_id__in=ids
-        ).filter(
+        return Submission.objects.filter(county=county, assigned_inspector_id__in=ids).filter(
             Q(due_on__gte=period.start, due_on__lt=as_of)
             | Q(
                 state__in=ANSWERED_STATES,

@@ -156,7 +156,7 @@ class Scope:
         return self._readable(Meeting.objects).filter(county__in=self.counties)
 
     def submissions(self):
-        submissions = self._readable(Submission.objects).filter(school__county__in=self.counties)
+        submissions = self._readable(Submission.objects).filter(county__in=self.counties)
         if self.township_ids:
             submissions = submissions.filter(school__township_id__in=self.township_ids)
         return submissions
@@ -397,7 +397,7 @@ def _submissions(cells: Cells, scope: Scope, period: Period, today: datetime.dat
     rows = (
         scope.submissions()
         .order_by()
-        .values("school__county_id", "school__township_id", "school__township__name")
+        .values("county_id", "school__township_id", "school__township__name")
         .annotate(
             **{
                 name: Count("pk", filter=condition)
@@ -406,7 +406,7 @@ def _submissions(cells: Cells, scope: Scope, period: Period, today: datetime.dat
         )
     )
     for row in rows:
-        tally = cells.cell((row["school__county_id"], row["school__township_id"]))
+        tally = cells.cell((row["county_id"], row["school__township_id"]))
         cells.names[row["school__township_id"]] = row["school__township__name"]
         tally.received = row["received"]
         tally.answered_in_time = row["answered_in_time"]
