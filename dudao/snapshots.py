@@ -10,12 +10,14 @@ The cache is Redis in production and fails open (``dudao.cache``): without Redis
 counts afresh, as with 0 minutes.
 """
 
+import copy
 import datetime
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
@@ -70,3 +72,31 @@ def snapshot(key: str, *, minutes: int, render: Callable[[], str], fresh: bool) 
         cache.set(key, (str(html), counted_at), timeout=2 * minutes * 60)
         cache.delete(f"{key}:counting")
     return Snapshot(html, counted_at, minutes)
+
+
+def figures_snapshot(
+    request, name: str, *, counties, parts: tuple, template: str, context: Callable[[], dict]
+) -> Snapshot:
+    """The figures part of a page (``template`` with ``context()``), as counted at most the
+    counties' ``figures_refresh_minutes`` ago. Kept per what the user may read (the figures
+    pages are for county-wide readers: their role and place decide it) and per ``parts``, what
+    else the figures depend on. ``?fresh=1`` counts again now; the part's own links (pages,
+    filters) never carry it, or every reader who follows one would count again."""
+    user = request.user
+    reader = ("superuser",) if user.is_superuser else (user.role, user.county_id, user.region_id)
+    shown = copy.copy(request)
+    shown.GET = request.GET.copy()
+    fresh = shown.GET.pop("fresh", None) == ["1"]
+    return snapshot(
+        snapshot_key(name, reader, tuple(county.pk for county in counties), *parts),
+        minutes=min(county.settings.figures_refresh_minutes for county in counties),
+        render=lambda: render_to_string(template, context(), shown),
+        fresh=fresh,
+    )
+
+
+def fresh_query(request) -> str:
+    """The page's query string asking to count again now."""
+    query = request.GET.copy()
+    query["fresh"] = "1"
+    return query.urlencode()

@@ -20,6 +20,7 @@ from accounts.scoping import CHANGE, VIEW
 from dudao.files import private_file_response
 from dudao.pagination import paginate
 from dudao.pickers import picker_response
+from dudao.snapshots import figures_snapshot, fresh_query
 from dudao.xlsx import INLINE_EXPORT_ROWS
 from rectifications import export, services
 from rectifications.forms import (
@@ -163,6 +164,35 @@ def summary(request):
         return render(request, "rectifications/summary.html", {"form": form, "choose_county": True})
     today = timezone.localdate()
     month_start = timezone.make_aware(datetime.datetime(today.year, today.month, 1))
+
+    def figures_context() -> dict:
+        return {
+            **_summary_rows(request, county=county, today=today, month_start=month_start),
+            # The board's links keep the county a user of several counties chose.
+            "board_query": f"county={county.code}&" if county else "",
+            "month_start": month_start,
+        }
+
+    return render(
+        request,
+        "rectifications/summary.html",
+        {
+            "form": form,
+            "fresh_query": fresh_query(request),
+            "figures": figures_snapshot(
+                request,
+                "rectification-summary",
+                counties=(county or request.user.county,),
+                parts=(today, request.GET.get("page", "")),
+                template="rectifications/_summary_figures.html",
+                context=figures_context,
+            ),
+        },
+    )
+
+
+def _summary_rows(request, *, county, today, month_start) -> dict:
+    """The summary's townships and the requested page of its schools, counted."""
     items = RectificationItem.objects.for_user(request.user)
     schools = School.objects.for_user(request.user)
     townships = Township.objects.for_user(request.user)
@@ -221,18 +251,7 @@ def summary(request):
     township_rows = list(townships)
     for township in township_rows:
         township.median_days = by_township.get(township.pk)
-    return render(
-        request,
-        "rectifications/summary.html",
-        {
-            "form": form,
-            # The board's links keep the county a user of several counties chose.
-            "board_query": f"county={county.code}&" if county else "",
-            "page": page,
-            "townships": township_rows,
-            "month_start": month_start,
-        },
-    )
+    return {"page": page, "townships": township_rows}
 
 
 @roles_required({Role.PRINCIPAL})

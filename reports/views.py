@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, ExpressionWrapper, Sum
 from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -22,7 +21,7 @@ from accounts.access import OFFICE_AND_COMMITTEE, roles_required
 from accounts.scoping import CHANGE, VIEW
 from dudao.files import private_file_response
 from dudao.pagination import paginate
-from dudao.snapshots import Snapshot, snapshot, snapshot_key
+from dudao.snapshots import figures_snapshot, fresh_query
 from dudao.xlsx import INLINE_EXPORT_ROWS, XLSX_TYPE, sheet_response, streamed_sheet_response
 from inspectors.models import Inspector
 from reports import charts, figures
@@ -292,27 +291,6 @@ def _matter_label(row) -> str:
     return row.name if row.matter_id else _("No matter")
 
 
-def _figures(request, name: str, counties, parts: tuple, template: str, context) -> Snapshot:
-    """The figures part of a page (``template`` with ``context()``), as counted at most the
-    counties' ``figures_refresh_minutes`` ago (``dudao.snapshots``). Kept per what the user
-    may read (these pages are for county-wide readers: their role and place decide it)."""
-    user = request.user
-    reader = ("superuser",) if user.is_superuser else (user.role, user.county_id, user.region_id)
-    return snapshot(
-        snapshot_key(name, reader, tuple(county.pk for county in counties), *parts),
-        minutes=min(county.settings.figures_refresh_minutes for county in counties),
-        render=lambda: render_to_string(template, context(), request),
-        fresh=request.GET.get("fresh") == "1",
-    )
-
-
-def _fresh_query(request) -> str:
-    """The page's query string asking to count again now."""
-    query = request.GET.copy()
-    query["fresh"] = "1"
-    return query.urlencode()
-
-
 @require_GET
 @roles_required(OFFICE_AND_COMMITTEE)
 def dashboard(request):
@@ -357,14 +335,14 @@ def dashboard(request):
         "today": today,
         "chosen": chosen,
         "summary_query": page_query(county, counties, period).urlencode(),
-        "fresh_query": _fresh_query(request),
-        "figures": _figures(
+        "fresh_query": fresh_query(request),
+        "figures": figures_snapshot(
             request,
             "dashboard",
-            (county,),
-            (bool(counties), period, today, township_ids),
-            "reports/_dashboard_figures.html",
-            figures_context,
+            counties=(county,),
+            parts=(bool(counties), period, today, township_ids),
+            template="reports/_dashboard_figures.html",
+            context=figures_context,
         ),
     }
     return render(request, "reports/dashboard.html", context)
@@ -462,14 +440,14 @@ def region(request):
             "form": form,
             "period": period,
             "today": today,
-            "fresh_query": _fresh_query(request),
-            "figures": _figures(
+            "fresh_query": fresh_query(request),
+            "figures": figures_snapshot(
                 request,
                 "region",
-                counties,
-                (period, today),
-                "reports/_region_figures.html",
-                figures_context,
+                counties=counties,
+                parts=(period, today),
+                template="reports/_region_figures.html",
+                context=figures_context,
             ),
         },
     )

@@ -4,6 +4,7 @@ import datetime
 import io
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -145,6 +146,22 @@ def test_summary_counts_and_median(client, personas, monkeypatch):
     assert school.median_days == 4
     township = response.context["townships"][0]
     assert (township.open, township.overdue, township.median_days) == (1, 1, 4)
+
+
+def test_the_summary_is_kept_for_the_countys_minutes_and_counted_again_on_request(
+    client, personas
+):
+    client.force_login(personas.office)
+    url = reverse("rectifications:summary")
+    make_item(personas)
+    first = client.get(url).content.decode()
+    assert '<td class="text-end">1</td>' in first and "每 10 分钟重新统计" in first
+    make_item(personas)
+    kept = client.get(url).content.decode()
+    assert '<td class="text-end">2</td>' not in kept
+    counted = client.get(url, {"fresh": "1"}).content.decode()
+    assert '<td class="text-end">2</td>' in counted
+    assert '<td class="text-end">2</td>' in client.get(url).content.decode()
 
 
 # Lists ---------------------------------------------------------------------------------------
@@ -363,6 +380,7 @@ def test_lists_keep_a_constant_query_count(client, personas, role, url_name):
             Notification.objects.deliver(personas.principal, dedupe_key=f"k{item.pk}", title="提醒")
 
     def queries():
+        cache.clear()  # the summary's figures are kept for minutes (dudao.snapshots)
         with CaptureQueriesContext(connection) as captured:
             assert client.get(reverse(url_name)).status_code == 200
         return len(captured)

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from dudao.snapshots import snapshot, snapshot_key
+from dudao.snapshots import figures_snapshot, snapshot, snapshot_key
 from tests import factories
 from tests.factories_reports import at, freeze_clock, october
 from tests.factories_visits import submitted_visit
@@ -153,3 +153,22 @@ def test_a_snapshot_past_its_time_is_counted_by_one_request_while_others_show_it
     assert recounted.html == "<b>1</b>" and recounted.counted_at > long_ago
     assert snapshot(key, minutes=5, render=render, fresh=False).html == "<b>1</b>"
     assert cache.add(f"{key}:counting", True)  # the count let go of its claim
+
+
+def test_a_kept_parts_links_do_not_ask_the_next_reader_to_count_again(rf, personas):
+    """Counted on "count again now" (``?fresh=1``), a part's page links leave that out: whoever
+    follows them later reads the kept figures."""
+    from django.core.paginator import Paginator
+
+    request = rf.get("/rectifications/summary/", {"page": "1", "fresh": "1", "q": "中心"})
+    request.user = personas.office
+    part = figures_snapshot(
+        request,
+        "test",
+        counties=(personas.county,),
+        parts=(),
+        template="_pagination.html",
+        context=lambda: {"page": Paginator(range(60), 25).get_page(1)},
+    )
+    assert "page=2" in part.html and "q=" in part.html and "fresh" not in part.html
+    assert request.GET["fresh"] == "1"  # the page itself still knows it was asked
