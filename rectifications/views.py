@@ -5,7 +5,18 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -341,33 +352,36 @@ def _item_context(request, item, bound=None):
             Prefetch("evidence", queryset=RectificationEvidence.objects.order_by("pk"))
         ),
         "step_forms": step_forms,
-        # Links only to what the reader may open (an inspector responsible for the item may not
-        # be assigned to the school any more).
         "notices": RectificationNotice.objects.for_user(request.user).filter(items=item),
-        "visit_visible": item.visit_id is not None
-        and Visit.objects.for_user(request.user).filter(pk=item.visit_id).exists(),
+        "visit_visible": item.visit_visible,
         "verification_due_on": item.verification_due_on(county_settings),
         "follow_up_due_on": item.follow_up_due_on(county_settings),
-        "can_issue_notice": item.school_id is not None
-        and _may_issue_notice(request.user, item.school),
+        "can_issue_notice": item.may_issue_notice,
         "next_step": NEXT_STEP[item.state] if request.user.is_principal else "",
         "expected_step": expected if expected in actions else None,
         "other_steps_open": bound is not None and bound.action != expected,
     }
 
 
-def _may_issue_notice(user, school) -> bool:
-    return (user.is_office or user.is_inspector) and (
-        School.objects.for_user(user, CHANGE).filter(pk=school.pk).exists()
-    )
-
-
 def _items_for_page(user, action=VIEW):
+    """The items ``user`` may open, each with what its page shows of its visit and whether the
+    user may open that visit and issue its school a notice (asked in the same query)."""
+    issues_notices = user.is_office or user.is_inspector
     return (
         RectificationItem.objects.for_user(user, action)
         .with_listing()
         .select_related("county__settings")
-        .annotate(visit_arrived_at=F("visit__arrived_at"))  # all the page shows of the visit
+        .annotate(
+            visit_arrived_at=F("visit__arrived_at"),
+            # Links only to what the reader may open (an inspector responsible for the item may
+            # not be assigned to the school any more).
+            visit_visible=Exists(Visit.objects.for_user(user).filter(pk=OuterRef("visit_id"))),
+            may_issue_notice=Exists(
+                School.objects.for_user(user, CHANGE).filter(pk=OuterRef("school_id"))
+            )
+            if issues_notices
+            else Value(False),
+        )
     )
 
 
