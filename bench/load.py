@@ -360,6 +360,7 @@ def make_drafts(inspector_user, count: int, today) -> list[int]:
     drafts = Visit.objects.bulk_create(
         Visit(
             school_id=schools[number % len(schools)],
+            county_id=inspector_user.county_id,  # bulk_create does not call save()
             inspector_id=inspector_user.inspector_id,
             arrived_at=arrived,
             created_by=inspector_user,

@@ -838,6 +838,7 @@ def _visit(
     row = {
         "id": pk,
         "school_id": school["id"],
+        "county_id": county_pk,
         "inspector_id": inspector_id,
         "kind": kind,
         "methods": rng.sample(VisitMethod.values, rng.randint(2, 4)),

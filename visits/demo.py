@@ -342,6 +342,7 @@ def _save(plans: list[dict], *, authors, county_settings, now) -> list[Visit]:
         visits.append(
             Visit(
                 school=plan["school"],
+                county_id=plan["school"].county_id,  # bulk_create does not call save()
                 inspector=plan["inspector"],
                 kind=plan["kind"],
                 methods=plan["methods"],

@@ -581,7 +581,7 @@ def filter_visits(visits, data: dict):
             text_search_q(data["inspector"], InspectorSearchField.search_lookups, "inspector__")
         )
     if data.get("county"):
-        visits = visits.filter(school__county=data["county"])
+        visits = visits.filter(county=data["county"])
     if data.get("township"):
         visits = visits.filter(school__township=data["township"])
     if data.get("matter"):
