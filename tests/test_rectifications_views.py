@@ -148,9 +148,7 @@ def test_summary_counts_and_median(client, personas, monkeypatch):
     assert (township.open, township.overdue, township.median_days) == (1, 1, 4)
 
 
-def test_the_summary_is_kept_for_the_countys_minutes_and_counted_again_on_request(
-    client, personas
-):
+def test_the_summary_is_kept_for_the_countys_minutes_and_counted_again_on_request(client, personas):
     client.force_login(personas.office)
     url = reverse("rectifications:summary")
     make_item(personas)
