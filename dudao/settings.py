@@ -131,8 +131,9 @@ TEMPLATES = [
 ]
 
 # Widgets render with the project's template settings (cached loader, templates/ first), so the
-# lighter select in templates/django/forms/widgets/ replaces Django's.
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# lighter select in templates/django/forms/widgets/ replaces Django's; inputs and selects are
+# written in Python to the same bytes (dudao.widgets.FormRenderer).
+FORM_RENDERER = "dudao.widgets.FormRenderer"
 
 DATABASES = {
     "default": environ.Env.db_url_config(

@@ -8,11 +8,12 @@ import pytest
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
-from django.forms.renderers import DjangoTemplates, get_default_renderer
+from django.forms.renderers import DjangoTemplates, TemplatesSetting, get_default_renderer
 from django.template import Context, Template
 from django.utils.safestring import mark_safe
 
 from dudao.layout import FilterField, FilterHelper
+from dudao.widgets import FormRenderer
 
 
 class ChoiceForm(forms.Form):
@@ -76,6 +77,14 @@ class EveryWidget(forms.Form):
     radio = forms.ChoiceField(choices=[(1, "a"), (2, "b")], widget=forms.RadioSelect)
     hidden = forms.CharField(widget=forms.HiddenInput)
     upload = forms.FileField()
+    count = forms.IntegerField()
+    mail = forms.EmailField()
+    secret = forms.CharField(widget=forms.PasswordInput(render_value=True))
+    site = forms.URLField(assume_scheme="https")
+    clock = forms.TimeField()
+    kind = forms.ChoiceField(choices=[("", "—"), ("a", "A & <b>")])
+    kinds = forms.MultipleChoiceField(choices=[("a", "A"), ("b", "B")])
+    plain = forms.CharField(widget=forms.widgets.Input(attrs={"type": "month"}))
 
 
 @pytest.mark.parametrize(
@@ -84,17 +93,32 @@ class EveryWidget(forms.Form):
         None,
         {"text": "v&<", "day": "2026-01-02", "note": "x", "tick": "on", "ticks": ["1"]},
         {"radio": "2", "hidden": '"h"'},
+        {
+            "count": "12<",
+            "mail": "a'b\"@x",
+            "secret": "<s>",
+            "site": "http://x?a=1&b=2",
+            "clock": "25:00",
+            "kind": "a",
+            "kinds": ["a", "b"],
+            "plain": "2026-11",
+        },
     ],
 )
 def test_every_widget_writes_djangos_html_with_the_project_attributes(data):
-    """The project's input.html and attrs.html write the attributes in Python
-    (``dudao.widgets.widget_attrs``); the HTML is Django's to the byte."""
+    """The project's form renderer writes inputs and selects in Python, and its input.html and
+    attrs.html write the attributes in Python (``dudao.widgets``); the HTML is Django's to the
+    byte."""
 
-    def rendered(renderer):
+    def rendered(renderer, names=EveryWidget.base_fields):
         form = EveryWidget(data, renderer=renderer)
-        return "".join(str(form[name]) for name in EveryWidget.base_fields)
+        return "".join(str(form[name]) for name in names)
 
-    assert rendered(get_default_renderer()) == rendered(DjangoTemplates())
+    assert isinstance(get_default_renderer(), FormRenderer)
+    assert rendered(get_default_renderer()) == rendered(TemplatesSetting())
+    # Django's select writes its options indented (see the tests above); all else is the same.
+    unselected = [name for name in EveryWidget.base_fields if name not in ("kind", "kinds")]
+    assert rendered(get_default_renderer(), unselected) == rendered(DjangoTemplates(), unselected)
 
 
 class FilterBar(forms.Form):
