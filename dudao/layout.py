@@ -1,4 +1,4 @@
-"""Crispy layout objects that carry values safely.
+"""Crispy layout objects that carry values safely, and the lean helper of the lists' filter bars.
 
 crispy's ``HTML()`` compiles its string as a Django template, so a URL or label placed in it
 would be evaluated (``{{ request.COOKIES }}`` in a ``?next=`` would come out). These objects
@@ -6,13 +6,14 @@ render a fixed template and pass their values through the context, where they ar
 """
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Field
+from crispy_forms.layout import Column, Div, Row
 from crispy_forms.templatetags.crispy_forms_field import is_checkbox, is_select
 from crispy_forms.utils import TEMPLATE_PACK
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
+
+from dudao.widgets import escaped
 
 
 class LinkButton:
@@ -31,7 +32,7 @@ class LinkButton:
         )
 
 
-def _with_classes(field, css_class: str) -> SafeString:
+def _with_classes(field, css_class: str) -> str:
     """The field's widget HTML with crispy's class for the widget and ``css_class`` added, as
     crispy's ``{% crispy_field field 'class' css_class %}`` writes it."""
     widget = field.field.widget
@@ -51,11 +52,12 @@ def _with_classes(field, css_class: str) -> SafeString:
     return str(field)
 
 
-def filter_field_html(field, context) -> SafeString:
+def filter_field_html(field, context) -> str:
     """A field of a list's filter bar (GET; no files, no radios, not a horizontal form) in the
     markup of crispy-bootstrap5's field.html, written in Python: its template (a dozen checks,
     three includes, the whole context copied) cost a visit list's ten filters a fifth of the
-    page. ``context`` holds the helper's settings (labels shown, label and field classes)."""
+    page. ``context`` holds the helper's settings (labels shown, label and field classes).
+    Every value written is escaped (``escaped``) or the widget's own HTML."""
     if field.is_hidden:
         return str(field)  # the widget's HTML, safe
     show_labels = context.get("form_show_labels", True)
@@ -64,48 +66,42 @@ def filter_field_html(field, context) -> SafeString:
     wrapper_class = context.get("wrapper_class") or ""
     checkbox = is_checkbox(field)
     required = field.field.required
-    asterisk = mark_safe('<span class="asteriskField">*</span>') if required else ""
+    asterisk = '<span class="asteriskField">*</span>' if required else ""
+    required_label = " requiredField" if required else ""
     invalid = " is-invalid" if field.errors else ""
+    auto_id = escaped(field.auto_id)
+    label = escaped(field.label) if field.label else ""
     parts = []
     if checkbox:
-        parts.append(mark_safe('<div class="mb-3">'))
+        parts.append('<div class="mb-3">')
         if label_class:
             offsets = "".join(
                 f"{offset[7:14]}{offset[4:7]}{offset[14:16]} "
                 for offset in context.get("bootstrap_checkbox_offsets") or ()
             )
-            parts.append(format_html('<div class="{}{}">', offsets, field_class))
+            parts.append(f'<div class="{escaped(offsets)}{escaped(field_class)}">')
     classes = "form-check" if checkbox and show_labels else "mb-3"
     if wrapper_class:
         classes += f" {wrapper_class}"
     if field_css := field.css_classes():
         classes += f" {field_css}"
-    parts.append(format_html('\n<div id="div_{}" class="{}">\n', field.auto_id, classes))
-    if field.label and not checkbox and show_labels:
+    parts.append(f'\n<div id="div_{auto_id}" class="{escaped(classes)}">\n')
+    label_for = escaped(field.id_for_label)
+    if label and not checkbox and show_labels:
+        extra = f" {escaped(label_class)}" if label_class else ""
         parts.append(
-            format_html(
-                '<label for="{}" class="form-label{}{}">{}{}</label>\n',
-                field.id_for_label,
-                f" {label_class}" if label_class else "",
-                " requiredField" if required else "",
-                field.label,
-                asterisk,
-            )
+            f'<label for="{label_for}" class="form-label{extra}{required_label}">'
+            f"{label}{asterisk}</label>\n"
         )
     if checkbox and show_labels:
         parts.append(_with_classes(field, f"form-check-input{invalid}"))
         parts.append(
-            format_html(
-                '\n<label for="{}" class="form-check-label{}">{}{}</label>\n',
-                field.id_for_label,
-                " requiredField" if required else "",
-                field.label,
-                asterisk,
-            )
+            f'\n<label for="{label_for}" class="form-check-label{required_label}">'
+            f"{label}{asterisk}</label>\n"
         )
     else:
         if field_class:
-            parts.append(format_html('<div class="{}">', field_class))
+            parts.append(f'<div class="{escaped(field_class)}">')
         kind = (
             "form-select"
             if is_select(field)
@@ -116,58 +112,51 @@ def filter_field_html(field, context) -> SafeString:
         parts.append(_with_classes(field, f"{kind}{invalid}"))
         parts.append("\n")
     if context.get("form_show_errors", True) and field.errors:
-        spans = format_html_join(
-            "",
-            '<span id="error_{}_{}"><strong>{}</strong></span>',
-            ((number, field.auto_id, error) for number, error in enumerate(field.errors, 1)),
+        spans = "".join(
+            f'<span id="error_{number}_{auto_id}"><strong>{escaped(error)}</strong></span>'
+            for number, error in enumerate(field.errors, 1)
         )
-        parts.append(
-            format_html(
-                '<div id="{}_error" class="invalid-feedback">{}</div>', field.auto_id, spans
-            )
-        )
+        parts.append(f'<div id="{auto_id}_error" class="invalid-feedback">{spans}</div>')
     if field.help_text:
+        # Escaped: crispy marks it safe, no filter needs markup.
         parts.append(
-            format_html(
-                '<div id="{}_helptext" class="form-text">{}</div>',
-                field.auto_id,
-                field.help_text,  # escaped: crispy marks it safe, no filter needs markup
-            )
+            f'<div id="{auto_id}_helptext" class="form-text">{escaped(field.help_text)}</div>'
         )
     if field_class and (not checkbox or not show_labels):
-        parts.append(mark_safe("</div>"))
-    parts.append(mark_safe("\n</div>"))
+        parts.append("</div>")
+    parts.append("\n</div>")
     if checkbox:
-        parts.append(mark_safe("</div>"))
+        parts.append("</div>")
         if label_class:
-            parts.append(mark_safe("</div>"))
-    return format_html_join("", "{}", ((part,) for part in parts))
+            parts.append("</div>")
+    return "".join(parts)
 
 
-class FilterField(Field):
-    """A field of a filter bar, written by ``filter_field_html`` instead of a template."""
+def _div_html(div, inner: str) -> str:
+    """crispy-bootstrap5's div.html, row.html or column.html around ``inner``."""
+    css_class = div.css_class or ""
+    if isinstance(div, Row):
+        classes = f"row {css_class}"
+    elif isinstance(div, Column):
+        classes = css_class if "col" in css_class else f"col-md {css_class}"
+    else:
+        classes = css_class
+    css_id = f' id="{escaped(div.css_id)}"' if div.css_id else ""
+    css = f' class="{escaped(classes)}"' if classes else ""
+    # flat_attrs: crispy's flatatt(), its values escaped there.
+    return f"<div{css_id}{css} {div.flat_attrs}>{inner}</div>"
 
-    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
-        for name in self.fields:
-            form.rendered_fields.add(name)
-        return format_html_join(
-            "", "{}", ((filter_field_html(form[name], context),) for name in self.fields)
-        )
 
-
-def _lean_fields(container) -> None:
-    """Name by name, the fields the layout lists as plain names become ``FilterField``s (one
-    wrapped in a crispy ``Field`` keeps crispy's template and its attributes)."""
-    for index, item in enumerate(container.fields):
-        if isinstance(item, str):
-            container.fields[index] = FilterField(item)
-        elif hasattr(item, "fields") and not isinstance(item, Field):
-            _lean_fields(item)
+# Containers whose markup _div_html writes: exactly these classes, with their own templates.
+LEAN_CONTAINERS = (Div, Row, Column)
 
 
 class FilterHelper(FormHelper):
-    """The FormHelper of a GET filter bar above a list: no CSRF token, fields written in Python
-    (``filter_field_html``). The form sets ``layout`` after making the helper."""
+    """The FormHelper of a GET filter bar above a list: no CSRF token; its fields named in the
+    layout (plain names) and the plain ``Div``/``Row``/``Column``s around them written in Python
+    (``filter_field_html``, ``_div_html``) in crispy-bootstrap5's markup. Anything else (a
+    crispy ``Field`` with its attributes, a button) renders as crispy renders it. The form sets
+    ``layout`` after making the helper."""
 
     def __init__(self, form=None):
         super().__init__(form)
@@ -175,8 +164,23 @@ class FilterHelper(FormHelper):
         self.disable_csrf = True
 
     def render_layout(self, form, context, template_pack=TEMPLATE_PACK):
-        _lean_fields(self.layout)
-        return super().render_layout(form, context, template_pack)
+        if self.render_unmentioned_fields or self.render_hidden_fields:
+            return super().render_layout(form, context, template_pack)
+        form.rendered_fields = set()
+        form.crispy_field_template = self.field_template
+
+        def written(item) -> str:
+            if isinstance(item, str):
+                form.rendered_fields.add(item)
+                return filter_field_html(form[item], context)
+            if type(item) in LEAN_CONTAINERS and template_pack == "bootstrap5":
+                if item.template != type(item).template:
+                    return item.render(form, context, template_pack=template_pack)
+                return _div_html(item, "".join(written(child) for child in item.fields))
+            return str(item.render(form, context, template_pack=template_pack))
+
+        # Safe: each part is escaped where written or rendered by crispy or a widget.
+        return SafeString("".join(written(item) for item in self.layout.fields))
 
 
 def filter_helper(*, show_labels: bool = True, label_class: str = "", form_class: str = ""):

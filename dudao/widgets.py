@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString
 register = template.Library()
 
 
-def _escaped(value) -> str:
+def escaped(value) -> str:
     """As the template's ``{{ value }}`` writes it: text escaped, HTML marked safe kept."""
     return value.__html__() if hasattr(value, "__html__") else escape(str(value))
 
@@ -29,10 +29,10 @@ def _attrs(attrs: dict) -> SafeString:
     """A widget's attributes as Django's ``attrs.html`` writes them (used by the project's
     ``attrs.html``, ``input.html`` and ``select.html``: an include and a loop of template
     tags per widget cost a filter bar more than its own markup)."""
-    # Safe: every name and value goes through _escaped().
+    # Safe: every name and value goes through escaped().
     return SafeString(
         "".join(
-            f" {_escaped(name)}" if value is True else f' {_escaped(name)}="{_escaped(value)}"'
+            f" {escaped(name)}" if value is True else f' {escaped(name)}="{escaped(value)}"'
             for name, value in attrs.items()
             if value is not False
         )
@@ -40,7 +40,7 @@ def _attrs(attrs: dict) -> SafeString:
 
 
 def _option(option: dict) -> str:
-    value, label = _escaped(option["value"]), _escaped(option["label"])
+    value, label = escaped(option["value"]), escaped(option["label"])
     return f'<option value="{value}"{_attrs(option["attrs"])}>{label}</option>\n'
 
 
@@ -51,9 +51,9 @@ def select_options(optgroups) -> SafeString:
     for group_name, choices, _index in optgroups:
         options = "".join(_option(option) for option in choices)
         if group_name:
-            options = f'<optgroup label="{_escaped(group_name)}">\n{options}</optgroup>\n'
+            options = f'<optgroup label="{escaped(group_name)}">\n{options}</optgroup>\n'
         parts.append(options)
-    # Safe: every value written above went through _escaped().
+    # Safe: every value written above went through escaped().
     return SafeString("".join(parts))
 
 
@@ -85,7 +85,7 @@ INPUTS = frozenset(
 def _input(widget: dict) -> str:
     """The project's ``input.html``: ``value`` as ``stringformat:'s'`` writes it, escaped."""
     value = "" if widget["value"] is None else f' value="{escape(str(widget["value"]))}"'
-    name, kind = _escaped(widget["name"]), _escaped(widget["type"])
+    name, kind = escaped(widget["name"]), escaped(widget["type"])
     return f'<input type="{kind}" name="{name}"{value}{_attrs(widget["attrs"])}>'
 
 
@@ -100,6 +100,6 @@ class FormRenderer(TemplatesSetting):
             return _input(context["widget"])
         if template_name == SELECT:
             widget = context["widget"]
-            name, attrs = _escaped(widget["name"]), _attrs(widget["attrs"])
+            name, attrs = escaped(widget["name"]), _attrs(widget["attrs"])
             return f'<select name="{name}"{attrs}>\n{select_options(widget["optgroups"])}</select>'
         return super().render(template_name, context, request)
