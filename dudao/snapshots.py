@@ -15,12 +15,15 @@ import datetime
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
+
+T = TypeVar("T")
 
 # Raised whenever what a snapshot holds changes shape, so none of an older release is shown.
 VERSION = 1
@@ -50,28 +53,42 @@ def snapshot_key(name: str, *parts) -> str:
 COUNTING_SECONDS = 60
 
 
-def snapshot(key: str, *, minutes: int, render: Callable[[], str], fresh: bool) -> Snapshot:
-    """The part kept under ``key`` if it was counted less than ``minutes`` ago, else
-    ``render()`` (counted now) kept for ``minutes``. ``fresh``: count again now.
+def kept(
+    key: str, *, minutes: int, count: Callable[[], T], fresh: bool
+) -> tuple[T, datetime.datetime]:
+    """What ``count()`` gave less than ``minutes`` ago under ``key`` and when it was counted,
+    else ``count()`` now, kept for ``minutes``. ``fresh``: count again now. The value must
+    pickle (plain data or rendered HTML).
 
-    A part past its time is still kept for as long again: when it falls due, the first request
+    A value past its time is still kept for as long again: when it falls due, the first request
     counts and the others meanwhile show it (with its true time) instead of all counting at
     once, which on a province's page would load the database with the same second-long count
     twenty times over."""
     if minutes and not fresh:
-        kept = cache.get(key)
-        if kept is not None:
-            html, counted_at = kept
+        found = cache.get(key)
+        if found is not None:
+            value, counted_at = found
             due = timezone.now() - counted_at >= datetime.timedelta(minutes=minutes)
             if not due or not cache.add(f"{key}:counting", True, timeout=COUNTING_SECONDS):
-                # Rendered by this app from its own figures; escaped when it was rendered.
-                return Snapshot(SafeString(html), counted_at, minutes)
+                return value, counted_at
     counted_at = timezone.now()
-    html = render()
+    value = count()
     if minutes:
-        cache.set(key, (str(html), counted_at), timeout=2 * minutes * 60)
+        cache.set(key, (value, counted_at), timeout=2 * minutes * 60)
         cache.delete(f"{key}:counting")
-    return Snapshot(html, counted_at, minutes)
+    return value, counted_at
+
+
+def snapshot(key: str, *, minutes: int, render: Callable[[], str], fresh: bool) -> Snapshot:
+    """The part rendered by ``render()`` as ``kept`` keeps it."""
+    html, counted_at = kept(key, minutes=minutes, count=lambda: str(render()), fresh=fresh)
+    # Rendered by this app from its own figures; escaped when it was rendered.
+    return Snapshot(SafeString(html), counted_at, minutes)
+
+
+def reader_of(user) -> tuple:
+    """What decides the records a county-wide reader may count: their role and place."""
+    return ("superuser",) if user.is_superuser else (user.role, user.county_id, user.region_id)
 
 
 def figures_snapshot(
@@ -82,13 +99,13 @@ def figures_snapshot(
     pages are for county-wide readers: their role and place decide it) and per ``parts``, what
     else the figures depend on. ``?fresh=1`` counts again now; the part's own links (pages,
     filters) never carry it, or every reader who follows one would count again."""
-    user = request.user
-    reader = ("superuser",) if user.is_superuser else (user.role, user.county_id, user.region_id)
     shown = copy.copy(request)
     shown.GET = request.GET.copy()
     fresh = shown.GET.pop("fresh", None) == ["1"]
     return snapshot(
-        snapshot_key(name, reader, tuple(county.pk for county in counties), *parts),
+        snapshot_key(
+            name, reader_of(request.user), tuple(county.pk for county in counties), *parts
+        ),
         minutes=min(county.settings.figures_refresh_minutes for county in counties),
         render=lambda: render_to_string(template, context(), shown),
         fresh=fresh,

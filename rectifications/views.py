@@ -11,6 +11,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -31,7 +32,14 @@ from accounts.scoping import CHANGE, VIEW
 from dudao.files import private_file_response
 from dudao.pagination import paginate
 from dudao.pickers import picker_response
-from dudao.snapshots import figures_snapshot, fresh_query
+from dudao.snapshots import (
+    Snapshot,
+    figures_snapshot,
+    fresh_query,
+    kept,
+    reader_of,
+    snapshot_key,
+)
 from dudao.xlsx import INLINE_EXPORT_ROWS
 from rectifications import export, services
 from rectifications.forms import (
@@ -54,7 +62,7 @@ from rectifications.models import (
     awaiting_office_q,
     verification_overdue_q,
 )
-from schools.models import School, Township
+from schools.models import CountySettings, School, Township
 from visits.models import Visit
 
 # Items counted past the start of the page: a province's board is not counted to its end (the
@@ -99,7 +107,26 @@ def board(request):
     form = _board_form(request)
     unstated = form.filter(items, with_state=False)
     today = timezone.localdate()
-    counts = _board_counts(unstated, today, all_await_office=form.shows_awaiting_office)
+
+    def count() -> dict:
+        return _board_counts(unstated, today, all_await_office=form.shows_awaiting_office)
+
+    counted_at, minutes = None, 0
+    if request.user.is_region:
+        # A region user reads a province's hundred thousand items and acts on none: the counts
+        # above the list are figures, kept for the minutes its counties chose (dudao.snapshots).
+        minutes = CountySettings.objects.filter(county__region=request.user.region_id).aggregate(
+            minutes=Min("figures_refresh_minutes")
+        )["minutes"]
+        filters = sorted((k, v) for k, v in request.GET.lists() if k not in NOT_COUNTED)
+        counts, counted_at = kept(
+            snapshot_key("board-counts", reader_of(request.user), filters, today),
+            minutes=minutes or 0,
+            count=count,
+            fresh=request.GET.get("fresh") == "1",
+        )
+    else:
+        counts = count()
     state = form.cleaned_data["state"] if form.is_valid() else ""
     page = paginate(request, form.filter(items).by_urgency(), count_limit=COUNTED)
     page.object_list = _rows_of(page, today)
@@ -115,8 +142,14 @@ def board(request):
                 (value, label, counts[value]) for value, label in RectificationState.choices
             ],
             "today": today,
+            "figures": Snapshot("", counted_at, minutes) if counted_at else None,
+            "fresh_query": fresh_query(request),
         },
     )
+
+
+# What the counts above the board do not depend on: the page, the state tab, counting again.
+NOT_COUNTED = {"page", "state", "fresh"}
 
 
 def _rows_of(page, today):

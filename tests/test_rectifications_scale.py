@@ -192,6 +192,42 @@ def _grow(personas, office, n: int):
             item.escalate(office, "bureau", "需要教育局协调")
 
 
+def test_a_region_users_board_counts_are_kept_and_counted_again_on_request(
+    client, personas, neighbour
+):
+    """A region user acts on no item: the counts above the province's board are figures, kept
+    for the counties' minutes with the time counted; the list itself stays live."""
+    county, township, school = neighbour
+    overdue = timezone.localdate() - datetime.timedelta(days=1)
+    make_item(personas, deadline=overdue)
+    client.force_login(personas.region)
+    board = reverse("rectifications:board")
+    first = client.get(board)
+    assert first.context["counts"]["awaiting_office"] == 1
+    assert "每 10 分钟重新统计" in first.content.decode()
+
+    later = make_item(personas, school=school, deadline=overdue)
+    kept = client.get(board)
+    assert kept.context["counts"]["awaiting_office"] == 1
+    assert later in kept.context["page"]  # the list is read live
+    assert client.get(board, {"fresh": "1"}).context["counts"]["awaiting_office"] == 2
+    assert client.get(board).context["counts"]["awaiting_office"] == 2
+    # Other filters have their own counts.
+    assert client.get(board, {"county": county.code}).context["counts"]["awaiting_office"] == 1
+
+
+def test_the_offices_board_counts_are_live(client, personas):
+    client.force_login(personas.office)
+    board = reverse("rectifications:board")
+    overdue = timezone.localdate() - datetime.timedelta(days=1)
+    make_item(personas, deadline=overdue)
+    assert client.get(board).context["counts"]["awaiting_office"] == 1
+    make_item(personas, deadline=overdue)
+    response = client.get(board)
+    assert response.context["counts"]["awaiting_office"] == 2
+    assert "统计于" not in response.content.decode()
+
+
 @pytest.mark.parametrize(
     ("user", "path", "params"),
     [
@@ -199,8 +235,9 @@ def _grow(personas, office, n: int):
         ("office", "rectifications:board", {"show": "all", "page": "2"}),
         # The summary's figures are kept for minutes (dudao.snapshots): counted afresh here.
         ("office", "rectifications:summary", {"fresh": "1"}),
-        ("region", "rectifications:board", {}),
-        ("region", "rectifications:board", {"county": "630122", "show": "all"}),
+        # A region user's counts are kept for minutes (dudao.snapshots): counted afresh here.
+        ("region", "rectifications:board", {"fresh": "1"}),
+        ("region", "rectifications:board", {"county": "630122", "show": "all", "fresh": "1"}),
         ("region", "rectifications:summary", {}),
         ("region", "rectifications:summary", {"county": "630122", "fresh": "1"}),
     ],
