@@ -38,6 +38,10 @@ sys.path.insert(0, str(ROOT))
 # The budget (issue 19): every GET page at 20 connections ≥ 100/s with no error, p95 ≤ 60 ms
 # at 1 connection, ≤ 20 queries and as many for a county of 10 schools as for 1,000.
 GET_MIN_RPS = 100
+# The trivial view's rate on the machine the budget was set on (the issue): 100/s was 2.9 % of
+# it. Machines differ (later runs here: 2,048/s, 1,438/s), so the table also says which pages
+# reach that share of this run's trivial view.
+REFERENCE_TRIVIAL_RPS = 3468
 GET_MAX_P95_MS = 60
 MAX_QUERIES = 20
 MAX_OPTIONS = 200  # a page never sends a select of every school or inspector
@@ -640,6 +644,16 @@ def print_table(pages: list[Page], trivial_rps: float) -> int:
             f"{r.get('p95_single_ms', 0):6.1f} {queries:>8} {r.get('cpu_ms', 0):5.1f} "
             f"{r.get('sql_ms', 0):5.1f} {r.get('kcalls', 0):6.1f} {share:>10}  "
             f"{', '.join(misses) or 'ok'}"
+        )
+    judged = [p for p in pages if p.method == "GET" and not p.baseline and not p.single_only]
+    share = GET_MIN_RPS / REFERENCE_TRIVIAL_RPS
+    if trivial_rps and judged:
+        reaching = [p.name for p in judged if p.result.get("rps", 0) >= share * trivial_rps]
+        print(
+            f"At least {share:.1%} of the trivial view ({GET_MIN_RPS}/s of its "
+            f"{REFERENCE_TRIVIAL_RPS:,}/s where the budget was set): {len(reaching)} of "
+            f"{len(judged)} GET pages; below it: "
+            f"{', '.join(p.name for p in judged if p.name not in reaching) or 'none'}"
         )
     print(
         "p50/p95 in ms at 20 connections; p95@1 at one connection; queries: the big county "
