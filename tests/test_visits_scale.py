@@ -240,3 +240,17 @@ def test_a_visits_page_links_the_items_its_problems_became(client, personas):
     client.force_login(personas.office)
     html = client.get(reverse("visits:visit_detail", args=[visit.pk])).content.decode()
     assert reverse("rectifications:item", args=[item.pk]) in html
+
+
+def test_a_visit_keeps_its_schools_county(personas):
+    """The county a county's lists read visits by follows the visit's school."""
+    visit = VisitFactory(
+        school=personas.school_a, inspector=personas.inspector, created_by=personas.office
+    )
+    assert visit.county == personas.school_a.county
+    township = factories.TownshipFactory(county=personas.other_county)
+    elsewhere = factories.SchoolFactory(county=personas.other_county, township=township)
+    visit.school = elsewhere  # as the admin's raw id field changes it
+    visit.save()
+    visit.refresh_from_db()
+    assert visit.county == personas.other_county

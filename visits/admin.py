@@ -68,6 +68,7 @@ class VisitAdmin(admin.ModelAdmin):
         "replied_by",
     )
     readonly_fields = (
+        "county",  # follows the school (Visit.save)
         "created_at",
         "updated_at",
         "submitted_at",

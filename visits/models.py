@@ -384,7 +384,11 @@ class Visit(models.Model):
         return f"{self.school} {timezone.localtime(self.arrived_at):%Y-%m-%d}"
 
     def save(self, *args, **kwargs):
-        if self.county_id is None:
+        # The county follows the school: set on the first save, and again when the school was
+        # changed to one of another county (the admin's raw id field).
+        if self.county_id is None or (
+            Visit.school.is_cached(self) and self.school.county_id != self.county_id
+        ):
             self.county_id = self.school.county_id
         super().save(*args, **kwargs)
 
