@@ -14,7 +14,7 @@ import copy
 import datetime
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from django.core.cache import cache
@@ -31,11 +31,13 @@ VERSION = 1
 
 @dataclass(frozen=True)
 class Snapshot:
-    """A rendered page part and when its figures were counted."""
+    """A rendered page part (or none, for figures kept as values) and when its figures were
+    counted (``dudao/_counted_at.html`` says so)."""
 
     html: SafeString
     counted_at: datetime.datetime
     minutes: int  # how long it is kept; 0: counted for this visit only
+    fresh_query: str = ""  # the page's query string asking to count again now
 
     @property
     def is_kept(self) -> bool:
@@ -86,34 +88,47 @@ def snapshot(key: str, *, minutes: int, render: Callable[[], str], fresh: bool) 
     return Snapshot(SafeString(html), counted_at, minutes)
 
 
-def reader_of(user) -> tuple:
-    """What decides the records a county-wide reader may count: their role and place."""
-    return ("superuser",) if user.is_superuser else (user.role, user.county_id, user.region_id)
+def _for_reader(request, name: str, parts: tuple) -> tuple[str, bool]:
+    """The key of ``name`` for what the user may count (the figures are for county-wide
+    readers: their role and place decide it) and ``parts``, what else the figures depend on;
+    and whether the request asks to count again now (``?fresh=1``)."""
+    user = request.user
+    reader = ("superuser",) if user.is_superuser else (user.role, user.county_id, user.region_id)
+    return snapshot_key(name, reader, *parts), request.GET.get("fresh") == "1"
+
+
+def _fresh_query(request) -> str:
+    """The page's query string asking to count again now."""
+    query = request.GET.copy()
+    query["fresh"] = "1"
+    return query.urlencode()
 
 
 def figures_snapshot(
     request, name: str, *, counties, parts: tuple, template: str, context: Callable[[], dict]
 ) -> Snapshot:
     """The figures part of a page (``template`` with ``context()``), as counted at most the
-    counties' ``figures_refresh_minutes`` ago. Kept per what the user may read (the figures
-    pages are for county-wide readers: their role and place decide it) and per ``parts``, what
-    else the figures depend on. ``?fresh=1`` counts again now; the part's own links (pages,
-    filters) never carry it, or every reader who follows one would count again."""
+    counties' ``figures_refresh_minutes`` ago for this reader and ``parts``. The part's own
+    links (pages, filters) never carry ``fresh``, or every reader who follows one would count
+    again."""
+    key, fresh = _for_reader(request, name, (tuple(county.pk for county in counties), *parts))
     shown = copy.copy(request)
     shown.GET = request.GET.copy()
-    fresh = shown.GET.pop("fresh", None) == ["1"]
-    return snapshot(
-        snapshot_key(
-            name, reader_of(request.user), tuple(county.pk for county in counties), *parts
-        ),
+    shown.GET.pop("fresh", None)
+    part = snapshot(
+        key,
         minutes=min(county.settings.figures_refresh_minutes for county in counties),
         render=lambda: render_to_string(template, context(), shown),
         fresh=fresh,
     )
+    return replace(part, fresh_query=_fresh_query(request))
 
 
-def fresh_query(request) -> str:
-    """The page's query string asking to count again now."""
-    query = request.GET.copy()
-    query["fresh"] = "1"
-    return query.urlencode()
+def figures_kept(
+    request, name: str, *, minutes: int, parts: tuple, count: Callable[[], T]
+) -> tuple[T, Snapshot]:
+    """``count()`` (plain values) as counted at most ``minutes`` ago for this reader and
+    ``parts``, with a ``Snapshot`` without HTML saying when."""
+    key, fresh = _for_reader(request, name, parts)
+    value, counted_at = kept(key, minutes=minutes, count=count, fresh=fresh)
+    return value, Snapshot(SafeString(""), counted_at, minutes, _fresh_query(request))

@@ -32,14 +32,7 @@ from accounts.scoping import CHANGE, VIEW
 from dudao.files import private_file_response
 from dudao.pagination import paginate
 from dudao.pickers import picker_response
-from dudao.snapshots import (
-    Snapshot,
-    figures_snapshot,
-    fresh_query,
-    kept,
-    reader_of,
-    snapshot_key,
-)
+from dudao.snapshots import figures_kept, figures_snapshot
 from dudao.xlsx import INLINE_EXPORT_ROWS
 from rectifications import export, services
 from rectifications.forms import (
@@ -111,7 +104,6 @@ def board(request):
     def count() -> dict:
         return _board_counts(unstated, today, all_await_office=form.shows_awaiting_office)
 
-    counted_at, minutes = None, 0
     if request.user.is_region:
         # A region user reads a province's hundred thousand items and acts on none: the counts
         # above the list are figures, kept for the minutes its counties chose (dudao.snapshots).
@@ -119,14 +111,11 @@ def board(request):
             minutes=Min("figures_refresh_minutes")
         )["minutes"]
         filters = sorted((k, v) for k, v in request.GET.lists() if k not in NOT_COUNTED)
-        counts, counted_at = kept(
-            snapshot_key("board-counts", reader_of(request.user), filters, today),
-            minutes=minutes or 0,
-            count=count,
-            fresh=request.GET.get("fresh") == "1",
+        counts, figures = figures_kept(
+            request, "board-counts", minutes=minutes or 0, parts=(filters, today), count=count
         )
     else:
-        counts = count()
+        counts, figures = count(), None
     state = form.cleaned_data["state"] if form.is_valid() else ""
     page = paginate(request, form.filter(items).by_urgency(), count_limit=COUNTED)
     page.object_list = _rows_of(page, today)
@@ -142,8 +131,7 @@ def board(request):
                 (value, label, counts[value]) for value, label in RectificationState.choices
             ],
             "today": today,
-            "figures": Snapshot("", counted_at, minutes) if counted_at else None,
-            "fresh_query": fresh_query(request),
+            "figures": figures,
         },
     )
 
@@ -222,7 +210,6 @@ def summary(request):
         "rectifications/summary.html",
         {
             "form": form,
-            "fresh_query": fresh_query(request),
             "figures": figures_snapshot(
                 request,
                 "rectification-summary",

@@ -21,7 +21,7 @@ from accounts.access import OFFICE_AND_COMMITTEE, roles_required
 from accounts.scoping import CHANGE, VIEW
 from dudao.files import private_file_response
 from dudao.pagination import paginate
-from dudao.snapshots import figures_snapshot, fresh_query
+from dudao.snapshots import figures_snapshot
 from dudao.xlsx import INLINE_EXPORT_ROWS, XLSX_TYPE, sheet_response, streamed_sheet_response
 from inspectors.models import Inspector
 from reports import charts, figures
@@ -335,7 +335,6 @@ def dashboard(request):
         "today": today,
         "chosen": chosen,
         "summary_query": page_query(county, counties, period).urlencode(),
-        "fresh_query": fresh_query(request),
         "figures": figures_snapshot(
             request,
             "dashboard",
@@ -440,7 +439,6 @@ def region(request):
             "form": form,
             "period": period,
             "today": today,
-            "fresh_query": fresh_query(request),
             "figures": figures_snapshot(
                 request,
                 "region",
