@@ -4,7 +4,9 @@ The figures pages count every record of a county (or of a province's hundred cou
 visit: 0.1 s for a county, a second for a province. Their figures part is kept, rendered, in the
 cache for the minutes the county chose (``CountySettings.figures_refresh_minutes``) and the
 page says when it was counted and offers to count again. A figure that must be exact now (a
-to-do list, a record's page) is never taken from here.
+to-do list, a record's page) is never kept for minutes; it may be kept under the version of
+everything it is made from (``kept_for_version``: the coverage page under the county's registry
+version), which is exact.
 
 The cache is Redis in production and fails open (``dudao.cache``): without Redis every visit
 counts afresh, as with 0 minutes.
@@ -88,13 +90,16 @@ def snapshot(key: str, *, minutes: int, render: Callable[[], str], fresh: bool) 
     return Snapshot(SafeString(html), counted_at, minutes)
 
 
-def _for_reader(request, name: str, parts: tuple) -> tuple[str, bool]:
+def reader_key(user, name: str, parts: tuple) -> str:
     """The key of ``name`` for what the user may count (the figures are for county-wide
-    readers: their role and place decide it) and ``parts``, what else the figures depend on;
-    and whether the request asks to count again now (``?fresh=1``)."""
-    user = request.user
+    readers: their role and place decide it) and ``parts``, what else the figures depend on."""
     reader = ("superuser",) if user.is_superuser else (user.role, user.county_id, user.region_id)
-    return snapshot_key(name, reader, *parts), request.GET.get("fresh") == "1"
+    return snapshot_key(name, reader, *parts)
+
+
+def _for_reader(request, name: str, parts: tuple) -> tuple[str, bool]:
+    """``reader_key`` and whether the request asks to count again now (``?fresh=1``)."""
+    return reader_key(request.user, name, parts), request.GET.get("fresh") == "1"
 
 
 def _fresh_query(request) -> str:
@@ -132,3 +137,32 @@ def figures_kept(
     key, fresh = _for_reader(request, name, parts)
     value, counted_at = kept(key, minutes=minutes, count=count, fresh=fresh)
     return value, Snapshot(SafeString(""), counted_at, minutes, _fresh_query(request))
+
+
+# How long what is kept under its data's version stays in the cache unused. A change to the data
+# gives it a new version, so a new key, at once: this only makes room.
+VERSIONED_SECONDS = 3600
+
+
+def kept_for_version(key: str, make: Callable[[], T]) -> T:
+    """``make()`` kept in the cache under ``key``, which holds the version of everything it is
+    made from (``schools.models.RegistryVersion``, whose every write makes a new one): what is
+    kept is never out of date, so the page says no "counted at". The value must pickle."""
+    found = cache.get(key)
+    if found is None:
+        found = make()
+        cache.set(key, found, timeout=VERSIONED_SECONDS)
+    return found
+
+
+def versioned_part(
+    request, name: str, *, version, parts: tuple, template: str, context: Callable[[], dict]
+) -> SafeString:
+    """``template`` rendered with ``context()`` for this reader, kept while ``version`` and
+    ``parts`` stay as they are (``kept_for_version``)."""
+    html = kept_for_version(
+        reader_key(request.user, name, (version, *parts)),
+        lambda: str(render_to_string(template, context(), request)),
+    )
+    # Rendered by this app from its own records; escaped when it was rendered.
+    return SafeString(html)

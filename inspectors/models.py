@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import VIEW, ScopedQuerySet
+from schools.models import RegistryQuerySet, RegistryRecord
 from schools.validators import validate_not_future
 
 
@@ -25,7 +26,7 @@ class InspectorStatus(models.TextChoices):
     LEFT = "left", _("Left")
 
 
-class InspectorQuerySet(ScopedQuerySet):
+class InspectorQuerySet(RegistryQuerySet, ScopedQuerySet):
     def scope_for_role(self, user, action: str):
         if user.is_office:
             return self
@@ -70,7 +71,7 @@ class InspectorQuerySet(ScopedQuerySet):
         return self.active().filter(term_ends_on__lte=by)
 
 
-class Inspector(models.Model):
+class Inspector(RegistryRecord):
     """A special-appointed or responsible inspector (督学) of a county."""
 
     county = models.ForeignKey(
@@ -173,7 +174,7 @@ def availability_problem(inspector, school) -> tuple[str, str] | None:
     return None
 
 
-class AssignmentQuerySet(ScopedQuerySet):
+class AssignmentQuerySet(RegistryQuerySet, ScopedQuerySet):
     county_lookup = "school__county"
 
     def scope_for_role(self, user, action: str):
@@ -202,7 +203,7 @@ class AssignmentQuerySet(ScopedQuerySet):
         return self.current().filter(started_on__lte=cutoff)
 
 
-class Assignment(models.Model):
+class Assignment(RegistryRecord):
     """A responsible inspector posted to a school (挂牌责任), from a start date to an end date."""
 
     inspector = models.ForeignKey(
@@ -326,11 +327,11 @@ def new_plaque_slug() -> str:
     return "".join(secrets.choice(SLUG_ALPHABET) for _position in range(SLUG_LENGTH))
 
 
-class PlaqueQuerySet(ScopedQuerySet):
+class PlaqueQuerySet(RegistryQuerySet, ScopedQuerySet):
     """The office manages plaques; the committee reads them (the plaque itself is public)."""
 
 
-class Plaque(models.Model):
+class Plaque(RegistryRecord):
     """A school's plaque (公示牌): its number and the public address its QR code opens.
 
     Both are issued once for the school and never change: the address is printed on the gate, so
@@ -443,7 +444,7 @@ class PlaquePrint(models.Model):
         return f"{self.plaque} · {timezone.localtime(self.printed_at):%Y-%m-%d %H:%M}"
 
 
-class PlaquePostingQuerySet(ScopedQuerySet):
+class PlaquePostingQuerySet(RegistryQuerySet, ScopedQuerySet):
     county_lookup = "plaque__school__county"
 
 
@@ -452,7 +453,7 @@ def posting_photo_path(instance, filename: str) -> str:
     return f"plaques/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.jpg"
 
 
-class PlaquePosting(models.Model):
+class PlaquePosting(RegistryRecord):
     """The office's record that a printed plaque went up at the school gate, with a photo of it.
 
     ``snapshot`` keeps what the plaque printed: the snapshot of the print that went up

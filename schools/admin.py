@@ -7,6 +7,7 @@ from schools.models import (
     Department,
     PrincipalTenure,
     Region,
+    RegistryVersion,
     School,
     SupervisionMatter,
     Township,
@@ -28,6 +29,25 @@ class CountyAdmin(admin.ModelAdmin):
     # As the office's own form does (complaints.forms): an address typed without a scheme is
     # https, and Django 6's default is settled now (no deprecation warning).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(RegistryVersion)
+class RegistryVersionAdmin(admin.ModelAdmin):
+    """Read only: a version changes with every write to the county's registry, and a version
+    taken away could bring back what was kept under the county's first one."""
+
+    list_display = ("county", "token")
+    search_fields = ("county__name", "county__code")
+    list_select_related = ("county",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Region)

@@ -1,9 +1,10 @@
 import datetime
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -61,7 +62,91 @@ class Region(models.Model):
         return self.name
 
 
-class County(models.Model):
+class RegistryQuerySet(models.QuerySet):
+    """Records of a county's registry: the county and its settings, townships, zones, schools,
+    supervision matters, inspectors and their assignments, plaques and postings. A write through
+    the queryset (``update``, ``bulk_create``, ``bulk_update``, ``delete``) gives each county it
+    touched a new ``RegistryVersion`` in the same transaction; ``RegistryRecord`` does the same
+    for one record's ``save`` and ``delete``.
+
+    ``county_lookup`` leads from the model to its county, as on ``ScopedQuerySet``."""
+
+    county_lookup = "county"
+
+    def counties_of(self, pks) -> set[int]:
+        """The counties of the records ``pks`` as the database has them now."""
+        found = self.model._base_manager.filter(pk__in=list(pks)).order_by()
+        return set(found.values_list(self.county_lookup, flat=True).distinct())
+
+    def update(self, **kwargs):
+        with transaction.atomic(using=self.db):
+            pks = list(self.order_by().values_list("pk", flat=True))
+            before = self.counties_of(pks)
+            updated = super().update(**kwargs)
+            # After as well: an update may move a record to another county.
+            RegistryVersion.objects.bump(before | self.counties_of(pks))
+        return updated
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            RegistryVersion.objects.bump(self._counties_of_objects(objs))
+        return created
+
+    def delete(self):
+        with transaction.atomic(using=self.db):
+            counties = self.counties_of(self.order_by().values_list("pk", flat=True))
+            deleted = super().delete()
+            RegistryVersion.objects.bump(counties)
+        return deleted
+
+    def _counties_of_objects(self, objs) -> set[int]:
+        """The counties of records just made in bulk: from their own county field, else in one
+        query through the first relation of ``county_lookup`` (an assignment's school)."""
+        first, _, rest = self.county_lookup.partition("__")
+        if first == "pk":
+            return {obj.pk for obj in objs}
+        ids = {getattr(obj, f"{first}_id") for obj in objs}
+        if not rest:
+            return ids
+        related = self.model._meta.get_field(first).related_model._base_manager
+        return set(related.filter(pk__in=ids).values_list(rest, flat=True).distinct())
+
+
+class RegistryRecord(models.Model):
+    """A model whose default manager is a ``RegistryQuerySet``: saving or deleting one record
+    gives its county (before and after the change) a new ``RegistryVersion`` in the same
+    transaction. A cascade deletes records of the deleted record's own county."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        records = type(self)._default_manager.all()
+        with transaction.atomic():
+            before = set() if self._state.adding else records.counties_of([self.pk])
+            super().save(*args, **kwargs)
+            RegistryVersion.objects.bump(before | records.counties_of([self.pk]))
+
+    def delete(self, *args, **kwargs):
+        records = type(self)._default_manager.all()
+        with transaction.atomic():
+            counties = records.counties_of([self.pk])
+            deleted = super().delete(*args, **kwargs)
+            RegistryVersion.objects.bump(counties)
+        return deleted
+
+
+class ScopedRegistryQuerySet(RegistryQuerySet, ScopedQuerySet):
+    """A registry queryset that narrows itself to a user's county like any other."""
+
+
+class CountyQuerySet(RegistryQuerySet):
+    county_lookup = "pk"
+
+
+class County(RegistryRecord):
     """A county or district: the tenant. Every record belongs to exactly one county."""
 
     code = models.CharField(
@@ -99,6 +184,8 @@ class County(models.Model):
         ),
     )
 
+    objects = CountyQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("county")
         verbose_name_plural = _("counties")
@@ -129,7 +216,52 @@ class County(models.Model):
         return f"{self.name[:1]}{kind}〔{year}〕{serial}号"
 
 
-class CountySettingsQuerySet(ScopedQuerySet):
+class RegistryVersionQuerySet(models.QuerySet):
+    def bump(self, county_ids) -> None:
+        """A new version for each of ``county_ids`` that still exists, in the caller's
+        transaction (the row stays locked until it commits)."""
+        wanted = {pk for pk in county_ids if pk is not None}
+        if not wanted:
+            return
+        counties = County._base_manager.filter(pk__in=wanted)
+        self.bulk_create(
+            [RegistryVersion(county_id=pk) for pk in counties.values_list("pk", flat=True)],
+            update_conflicts=True,
+            unique_fields=["county"],
+            update_fields=["token"],
+        )
+
+    def current(self, county) -> uuid.UUID | None:
+        """The county's version; None until its registry first changes."""
+        return self.filter(county=county).values_list("token", flat=True).first()
+
+
+class RegistryVersion(models.Model):
+    """Which version of a county's registry is current: a new token whenever one of its records
+    changes (``RegistryQuerySet``). What is worked out from the whole registry alone is kept in
+    the cache under it (the coverage page's lists), so a kept answer is never older than the
+    registry it was worked out from."""
+
+    county = models.OneToOneField(
+        County,
+        verbose_name=_("county"),
+        related_name="registry_version",
+        on_delete=models.CASCADE,
+        primary_key=True,
+    )
+    token = models.UUIDField(_("version"), default=uuid.uuid4)
+
+    objects = RegistryVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("registry version")
+        verbose_name_plural = _("registry versions")
+
+    def __str__(self):
+        return f"{self.county}: {self.token}"
+
+
+class CountySettingsQuerySet(RegistryQuerySet, ScopedQuerySet):
     def scope_for_role(self, user, action: str):
         return self if user.is_office or action == VIEW else self.none()
 
@@ -150,7 +282,7 @@ def _date_list_problem(value) -> ValidationError | None:
     return None
 
 
-class CountySettings(models.Model):
+class CountySettings(RegistryRecord):
     """Every number a county may tune, with the national rule as the default."""
 
     county = models.OneToOneField(
@@ -500,7 +632,7 @@ class TownshipKind(models.TextChoices):
     SUBDISTRICT = "subdistrict", _("Subdistrict (街道)")
 
 
-class Township(models.Model):
+class Township(RegistryRecord):
     """A town, township or subdistrict of a county; schools belong to one."""
 
     county = models.ForeignKey(
@@ -509,7 +641,7 @@ class Township(models.Model):
     name = models.CharField(_("name"), max_length=50)
     kind = models.CharField(_("kind"), max_length=16, choices=TownshipKind.choices)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ScopedRegistryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("township")
@@ -523,7 +655,7 @@ class Township(models.Model):
         return self.name
 
 
-class Zone(models.Model):
+class Zone(RegistryRecord):
     """A responsibility zone (督学责任区): a group of schools covered by a team of inspectors."""
 
     county = models.ForeignKey(
@@ -539,7 +671,7 @@ class Zone(models.Model):
         blank=True,
     )
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ScopedRegistryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("responsibility zone")
@@ -564,7 +696,7 @@ class SchoolKind(models.TextChoices):
     TEACHING_POINT = "teaching_point", _("Teaching point")
 
 
-class SchoolQuerySet(ScopedQuerySet):
+class SchoolQuerySet(RegistryQuerySet, ScopedQuerySet):
     def scope_for_role(self, user, action: str):
         if user.is_office:
             return self
@@ -622,7 +754,7 @@ class SchoolQuerySet(ScopedQuerySet):
         )
 
 
-class School(models.Model):
+class School(RegistryRecord):
     """A school in the county's registry, identified by its national 10-digit code."""
 
     county = models.ForeignKey(
@@ -783,7 +915,7 @@ DEFAULT_MATTERS = [
 ]
 
 
-class SupervisionMatter(models.Model):
+class SupervisionMatter(RegistryRecord):
     """One of the county's supervision matters (督导事项); the eight national ones by default."""
 
     county = models.ForeignKey(
@@ -796,7 +928,7 @@ class SupervisionMatter(models.Model):
     name = models.CharField(_("name"), max_length=100)
     is_active = models.BooleanField(_("active"), default=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ScopedRegistryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("supervision matter")

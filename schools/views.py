@@ -13,11 +13,12 @@ from accounts.access import COUNTY_READERS, OFFICE, OFFICE_AND_COMMITTEE, has_ro
 from accounts.scoping import CHANGE, VIEW
 from dudao.pagination import paginate
 from dudao.pickers import picker_response
+from dudao.snapshots import versioned_part
 from inspectors.models import Assignment, Inspector
 from inspectors.plaques import status_of
 from schools.access import county_choices, county_for, may_change
 from schools.forms import CountySettingsForm, SchoolFilterForm, SchoolForm
-from schools.models import CountySettings, PrincipalTenure, School
+from schools.models import CountySettings, PrincipalTenure, RegistryVersion, School
 from schools.services import COVERAGE_ROWS, coverage_report
 
 
@@ -132,17 +133,27 @@ def coverage(request):
     # Each list shows its first rows; ?all=1 shows every row (a county at the start of its
     # registry may have hundreds of uncovered schools).
     limit = None if request.GET.get("all") else COVERAGE_ROWS
-    report = coverage_report(user=request.user, county=county, today=today, limit=limit)
+    counties = county_choices(request)
+    can_change = may_change(request.user)
+    # Worked out from the county's registry and today's date alone: kept until either changes.
+    report_part = versioned_part(
+        request,
+        "coverage",
+        version=RegistryVersion.objects.current(county),
+        parts=(county.pk, today, limit, bool(counties), can_change),
+        template="schools/_coverage_report.html",
+        context=lambda: {
+            "county": county,
+            "counties": counties,
+            "report": coverage_report(user=request.user, county=county, today=today, limit=limit),
+            "today": today,
+            "can_change": can_change,
+        },
+    )
     return render(
         request,
         "schools/coverage.html",
-        {
-            "county": county,
-            "counties": county_choices(request),
-            "report": report,
-            "today": today,
-            "can_change": may_change(request.user),
-        },
+        {"county": county, "counties": counties, "report_part": report_part},
     )
 
 
