@@ -289,24 +289,8 @@ def pages_and_fixtures(args, workdir: Path) -> tuple[dict, list[Page], dict]:
         poster, school_user = posting_users(office.county, users)
         logins.update(poster=poster.username, school_user=school_user.username)
         users.update(poster=poster, school_user=school_user)
-        submit = Page(
-            "POST submit a visit (2 problems)",
-            "poster",
-            str(workdir / "visit.body"),
-            method="POST",
-            expected=302,
-            min_rps=POST_MIN_RPS,
-            max_p95_ms=POST_MAX_P95_MS,
-        )
-        step = Page(
-            "POST a rectification plan",
-            "school_user",
-            str(workdir / "step.body"),
-            method="POST",
-            expected=302,
-            min_rps=POST_MIN_RPS,
-            max_p95_ms=POST_MAX_P95_MS,
-        )
+        submit = post_page("POST submit a visit (2 problems)", "poster", workdir / "visit.body")
+        step = post_page("POST a rectification plan", "school_user", workdir / "step.body")
 
         def make_submit_supply():
             drafts = state["drafts"] = make_drafts(poster, args.post_supply, today)
@@ -323,6 +307,19 @@ def pages_and_fixtures(args, workdir: Path) -> tuple[dict, list[Page], dict]:
         submit.prepare, step.prepare = make_submit_supply, make_step_supply
         pages += [submit, step]
     return logins, pages, state
+
+
+def post_page(name: str, role: str, body: Path) -> Page:
+    """A POST run sending ``body`` to each path of its supply, once."""
+    return Page(
+        name,
+        role,
+        str(body),
+        method="POST",
+        expected=302,
+        min_rps=POST_MIN_RPS,
+        max_p95_ms=POST_MAX_P95_MS,
+    )
 
 
 def posting_users(county, users: dict):

@@ -80,8 +80,8 @@ class RegistryQuerySet(models.QuerySet):
 
     def update(self, **kwargs):
         with transaction.atomic(using=self.db):
-            pks = list(self.order_by().values_list("pk", flat=True))
-            before = self.counties_of(pks)
+            rows = list(self.order_by().values_list("pk", self.county_lookup))
+            pks, before = [pk for pk, _county in rows], {county for _pk, county in rows}
             updated = super().update(**kwargs)
             # After as well: an update may move a record to another county.
             RegistryVersion.objects.bump(before | self.counties_of(pks))
@@ -96,7 +96,7 @@ class RegistryQuerySet(models.QuerySet):
 
     def delete(self):
         with transaction.atomic(using=self.db):
-            counties = self.counties_of(self.order_by().values_list("pk", flat=True))
+            counties = set(self.order_by().values_list(self.county_lookup, flat=True))
             deleted = super().delete()
             RegistryVersion.objects.bump(counties)
         return deleted

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def registry(personas):
-    """The persona county's registry with a second inspector and a zone, its version taken."""
+    """The persona county's registry with a second inspector at school B and a zone."""
     county = personas.county
     second = factories.InspectorFactory(county=county, name="王督学")
     factories.AssignmentFactory(inspector=second, school=personas.school_b, is_lead=False)
