@@ -5,6 +5,8 @@ would be evaluated (``{{ request.COOKIES }}`` in a ``?next=`` would come out). T
 render a fixed template and pass their values through the context, where they are escaped.
 """
 
+from collections.abc import Callable
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Div, Row
 from crispy_forms.templatetags.crispy_forms_field import is_checkbox, is_select
@@ -13,6 +15,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from dudao.snapshots import kept_for_version, snapshot_key
 from dudao.widgets import escaped
 
 
@@ -163,7 +166,27 @@ class FilterHelper(FormHelper):
         self.form_method = "get"
         self.disable_csrf = True
 
+    # What else than the form's class and data its bar depends on, when that is known: the bar is
+    # then kept rendered under it (``kept_for_version``). Called only when the bar is rendered.
+    kept_for: Callable[[], tuple] | None = None
+
     def render_layout(self, form, context, template_pack=TEMPLATE_PACK):
+        if self.kept_for is None:
+            return self._written_layout(form, context, template_pack)
+        key = snapshot_key(
+            "filter-bar",
+            type(form).__qualname__,
+            form.prefix,
+            sorted(form.data.lists()),
+            *self.kept_for(),
+        )
+        html = kept_for_version(
+            key, lambda: str(self._written_layout(form, context, template_pack))
+        )
+        # Written by _written_layout, escaped there.
+        return SafeString(html)
+
+    def _written_layout(self, form, context, template_pack):
         if self.render_unmentioned_fields or self.render_hidden_fields:
             return super().render_layout(form, context, template_pack)
         form.rendered_fields = set()

@@ -11,6 +11,7 @@ from dudao.photos import process_photo
 from dudao.pickers import SearchModelChoiceField
 from inspectors import plaques
 from inspectors.models import Assignment, Inspector, InspectorKind, InspectorStatus, PlaquePrint
+from schools.filters import keep_filter_bar
 from schools.forms import (
     CountyFormMixin,
     SchoolSearchField,
@@ -58,6 +59,7 @@ class InspectorFilterForm(forms.Form):
             Column("zone", css_class="col-8 col-md-2"),
             autosubmit=("kind", "status", "zone"),
         )
+        keep_filter_bar(self, user)
 
     def filter(self, inspectors):
         if not self.is_valid():
@@ -320,6 +322,7 @@ class PlaqueFilterForm(forms.Form):
             Column("state", css_class="col-6 col-md-3"),
             autosubmit=("township", "state"),
         )
+        keep_filter_bar(self, user, county.pk)
 
     def chosen_township(self):
         return self.cleaned_data.get("township") if self.is_valid() else None

@@ -27,7 +27,7 @@ from rectifications.models import (
     deadline_error,
 )
 from rectifications.services import overdue_on_notice_message
-from schools.filters import CountyFirstFilterForm
+from schools.filters import CountyFirstFilterForm, keep_filter_bar
 from schools.forms import SchoolSearchField
 from schools.models import School, SupervisionMatter, Township
 
@@ -441,6 +441,7 @@ class BoardFilterForm(CountyFirstFilterForm):
                 css_class="g-2 align-items-center",
             ),
         )
+        keep_filter_bar(self, user)
 
     @property
     def shows_awaiting_office(self) -> bool:

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from schools.models import County
+from schools.models import County, RegistryVersion
 
 
 def reads_several_counties(user) -> bool:
@@ -26,6 +26,35 @@ def counties_of(user):
     if user.is_region:
         return County.objects.filter(region_id=user.region_id)
     return County.objects.all()
+
+
+def registry_version_read_by(user):
+    """The registry version of the counties ``user`` reads: the county's own, or each of the
+    counties of a user of several counties."""
+    if reads_several_counties(user):
+        versions = RegistryVersion.objects.filter(county__in=counties_of(user))
+        return tuple(versions.order_by("county").values_list("county", "token"))
+    return RegistryVersion.objects.current(user.county_id)
+
+
+def keep_filter_bar(form, user, *parts) -> None:
+    """Keep ``form``'s filter bar (a ``dudao.layout.FilterHelper``) rendered for ``user`` under
+    the registry version of their counties: its selects list only registry rows (townships,
+    zones, matters, counties) that the user's own fields (role, place, school, inspector) scope,
+    so the bar of one query changes only when one of those does. ``parts``: what else the
+    form's choices depend on. A county's townships and matters were read and written out on
+    every visit of the visit list and the board."""
+    form.helper.kept_for = lambda: (
+        user.pk,
+        user.role,
+        user.is_superuser,
+        user.county_id,
+        user.region_id,
+        user.school_id,
+        user.inspector_id,
+        registry_version_read_by(user),
+        *parts,
+    )
 
 
 class CountyFirstFilterForm(forms.Form):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dudao.layout import LinkButton, filter_helper
 from dudao.pickers import SearchModelChoiceField
+from schools.filters import keep_filter_bar
 from schools.importing import cells
 from schools.models import (
     County,
@@ -158,6 +159,7 @@ class SchoolFilterForm(forms.Form):
             Column("coverage", css_class="col-8 col-md-3"),
             autosubmit=("township", "kind", "coverage"),
         )
+        keep_filter_bar(self, user)
 
     def filter(self, schools):
         if not self.is_valid():

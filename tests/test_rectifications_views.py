@@ -53,7 +53,9 @@ def _board_queries(client, **params):
     return len(queries)
 
 
-def test_board_query_count_does_not_grow_with_items(client, personas):
+def test_board_query_count_does_not_grow_with_items(client, personas, settings):
+    # Counted each time: the filter bar is not kept (it is read once, then kept).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     client.force_login(personas.office)
     make_item(personas)
     few = _board_queries(client)
@@ -624,3 +626,26 @@ def test_principal_item_page_leads_with_the_step_it_expects(client, personas):
 
     client.force_login(personas.office)  # others see every step as before
     assert client.get(url).context["expected_step"] is None
+
+
+def test_board_rows_show_each_item_and_escape_names(client, personas):
+    """The rows are written in Python (``rectifications_tags.item_rows``)."""
+    school = personas.school_a
+    school.name = "<i>中心学校</i>"
+    school.save()
+    item = make_item(personas, deadline=timezone.localdate() - datetime.timedelta(days=1))
+    client.force_login(personas.office)
+    page = client.get(reverse("rectifications:board")).content.decode()
+    row = page[page.index(f'href="{reverse("rectifications:item", args=[item.pk])}"') :]
+    row = row[: row.index("</tr>")]
+    assert "&lt;i&gt;中心学校&lt;/i&gt; · 鲁沙尔镇" in row and "<i>" not in row
+    assert f'<td class="text-nowrap text-danger fw-semibold">{item.deadline}</td>' in row
+    assert '<span class="badge text-bg-danger">已逾期</span>' in row
+    assert "李督学" not in row  # no responsible inspector: a dash
+    assert '<td class="d-none d-lg-table-cell small">—</td>' in row
+
+
+def test_an_empty_board_says_so(client, personas):
+    client.force_login(personas.office)
+    page = client.get(reverse("rectifications:board")).content.decode()
+    assert '<tr><td colspan="5" class="text-secondary">没有符合条件的整改事项。</td></tr>' in page

@@ -182,3 +182,18 @@ def test_problem_severity_is_shown_on_the_detail_page(client, personas):
     client.force_login(personas.office)
     html = client.get(reverse("visits:visit_detail", args=[visit.pk])).content.decode()
     assert "重大" in html
+
+
+def test_visit_rows_show_each_visit_and_escape_names(client, personas):
+    """The rows are written in Python (``visits_tags.visit_rows``): what a row shows, escaped."""
+    school = personas.school_b
+    school.name = "<b>第二小学</b>"
+    school.save()
+    visit = make_visits(personas, 1)[0]
+    client.force_login(personas.office)
+    page = client.get(reverse("visits:visit_list")).content.decode()
+    row = page[page.index(f'href="{reverse("visits:visit_detail", args=[visit.pk])}"') :]
+    row = row[: row.index("</a>")]
+    assert "&lt;b&gt;第二小学&lt;/b&gt;" in row and "<b>" not in row
+    assert "2026-10-01 09:00 · 鲁沙尔镇 · 经常性督导 · 李督学 · 1 个问题" in row
+    assert '<span class="badge text-bg-warning">未阅</span>' in row

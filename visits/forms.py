@@ -22,7 +22,7 @@ from dudao.pickers import SearchTextField
 from inspectors.forms import InspectorSearchField
 from inspectors.models import Assignment, Inspector, InspectorStatus
 from rectifications.models import Severity, deadline_error
-from schools.filters import CountyFirstFilterForm
+from schools.filters import CountyFirstFilterForm, keep_filter_bar
 from schools.forms import SchoolSearchField
 from schools.models import School, SupervisionMatter, Township
 from visits.models import (
@@ -560,6 +560,7 @@ class VisitFilterForm(CountyFirstFilterForm):
                 css_class="col-12 col-md-auto mb-3",
             ),
         )
+        keep_filter_bar(self, user)
 
     def clean_month(self):
         value = self.cleaned_data["month"].strip()
