@@ -185,6 +185,8 @@ class SubmissionFilterForm(forms.Form):
             Column("channel", css_class="col-6 col-md-3"),
             autosubmit=("state", "channel"),
         )
+        # Fixed choices only: the bar of one query is the same for everyone.
+        self.helper.kept_for = tuple
 
     def filter(self, submissions):
         if not self.is_valid():

@@ -13,12 +13,13 @@ from accounts.access import OFFICE, OFFICE_AND_COMMITTEE, roles_required
 from accounts.scoping import CHANGE
 from dudao.files import private_file_response
 from dudao.pagination import paginate
+from dudao.snapshots import versioned_part
 from inspectors.forms import PlaqueFilterForm, PostingForm
 from inspectors.models import PlaquePosting
 from inspectors.plaques import differences, flags, qr_code, status_of, statuses
 from inspectors.services import issue_plaques, record_posting, record_prints
 from schools.access import county_choices, county_for, may_change
-from schools.models import School, Township
+from schools.models import RegistryVersion, School, Township
 
 SIZES = ("a4", "a3")
 
@@ -29,10 +30,24 @@ def plaque_list(request):
     township chosen, its plaques are issued and printed at once."""
     county = county_for(request)
     form = PlaqueFilterForm(request.GET or None, user=request.user, county=county)
-    schools = School.objects.for_user(request.user).filter(county=county).active()
-    page = paginate(request, form.filter(schools).select_related("township"))
-    shown = School.objects.filter(pk__in=[school.pk for school in page]).order_by()
-    found = {f.school_id: f for f in flags(shown, counties=(county,))}
+
+    def rows_context() -> dict:
+        schools = School.objects.for_user(request.user).filter(county=county).active()
+        page = paginate(request, form.filter(schools).select_related("township"))
+        shown = School.objects.filter(pk__in=[school.pk for school in page]).order_by()
+        found = {f.school_id: f for f in flags(shown, counties=(county,))}
+        return {"page": page, "rows": [(school, found[school.pk]) for school in page]}
+
+    # Worked out from the county's registry and today's date alone (the assignments current
+    # today): kept until either changes, for each query (filters and page).
+    rows_part = versioned_part(
+        request,
+        "plaque-rows",
+        version=RegistryVersion.objects.current(county),
+        parts=(county.pk, timezone.localdate(), sorted(request.GET.lists())),
+        template="inspectors/_plaque_rows.html",
+        context=rows_context,
+    )
     return render(
         request,
         "inspectors/plaque_list.html",
@@ -41,8 +56,7 @@ def plaque_list(request):
             "counties": county_choices(request),
             "form": form,
             "township": form.chosen_township(),
-            "page": page,
-            "rows": [(school, found[school.pk]) for school in page],
+            "rows_part": rows_part,
             "can_change": may_change(request.user),
         },
     )

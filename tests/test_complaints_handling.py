@@ -429,3 +429,24 @@ def test_the_office_finds_the_inspector_to_reassign_to_by_name(client, personas,
     assert client.get(url, {"pick": "answer-nothing", "term": "x"}).status_code == 404
     client.force_login(personas.principal)
     assert client.get(url, {"pick": "reassign-inspector", "term": "x"}).status_code == 404
+
+
+def test_the_list_rows_show_each_case_escaped(client, personas):
+    """The rows are written in Python (``complaints_tags.submission_rows``)."""
+    school = personas.school_b
+    school.name = "<b>第二小学</b>"
+    school.save()
+    case = submission(school)
+    client.force_login(personas.office)
+    page = client.get(reverse("complaints:list")).content.decode()
+    row = page[page.index(f'href="{reverse("complaints:detail", args=[case.pk])}"') :]
+    row = row[: row.index("</a>")]
+    assert "<strong>&lt;b&gt;第二小学&lt;/b&gt;</strong>" in row
+    received = timezone.localtime(case.received_at).date().isoformat()
+    assert f"投诉 · 扫码/公开页面 · {received} 收到 · {case.due_on.isoformat()} 前答复" in row
+
+
+def test_an_empty_list_says_so(client, personas):
+    client.force_login(personas.office)
+    page = client.get(reverse("complaints:list"), {"q": "没有这所学校"}).content.decode()
+    assert '<div class="list-group-item text-secondary">暂无。</div>' in page

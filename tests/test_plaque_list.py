@@ -1,8 +1,11 @@
 """The plaque list a page at a time: its search, township and state filters, the township's batch
 actions, and a number of queries that does not grow with the county."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from inspectors.plaques import flags, statuses
 from schools.models import School
@@ -134,3 +137,66 @@ def test_a_bad_page_number_gives_the_nearest_page(client, personas):
     response = client.get(URL, {"page": "99"})
     assert response.status_code == 200
     assert names(response) == ["鲁沙尔镇中心学校", "鲁沙尔镇第二小学"]
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """How many times the plaque list worked its rows out."""
+    import inspectors.plaque_views
+
+    calls = []
+    original = inspectors.plaque_views.flags
+    monkeypatch.setattr(
+        inspectors.plaque_views, "flags", lambda *a, **kw: calls.append(1) or original(*a, **kw)
+    )
+    return calls
+
+
+def rows_of(page: str) -> str:
+    return page[page.index("<table") : page.index("</main>")]
+
+
+def test_the_rows_are_kept_until_the_registry_changes(client, personas, counted):
+    """Worked out from the registry alone: kept under the county's registry version, so a
+    posting or a new phone shows at once, and reading the list again works nothing out."""
+    client.force_login(personas.office)
+    first = client.get(URL).content.decode()
+    again = client.get(URL).content.decode()
+    assert len(counted) == 1
+    assert rows_of(again) == rows_of(first)
+    assert "未张贴" not in rows_of(first)
+
+    plaque_of(personas.school_b)  # issued, not posted yet
+    assert "未张贴" in rows_of(client.get(URL).content.decode())
+    assert len(counted) == 2
+
+    posted(personas.school_b, personas.office)
+    inspector = personas.inspector
+    inspector.phone = "13900001111"
+    inspector.save()
+    assert "已过时" in rows_of(client.get(URL).content.decode())
+    assert len(counted) == 3
+
+
+def test_the_rows_are_kept_per_query_and_per_day(client, personas, counted, monkeypatch):
+    import inspectors.plaque_views
+
+    client.force_login(personas.office)
+    client.get(URL)
+    assert names(client.get(URL, {"q": "第二"})) == ["鲁沙尔镇第二小学"]
+    assert len(counted) == 2
+    client.get(URL, {"q": "第二"})
+    assert len(counted) == 2
+
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    monkeypatch.setattr(inspectors.plaque_views.timezone, "localdate", lambda: tomorrow)
+    client.get(URL)
+    assert len(counted) == 3
+
+
+def test_the_rows_are_worked_out_each_time_without_a_cache(client, personas, counted, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    client.force_login(personas.office)
+    client.get(URL)
+    client.get(URL)
+    assert len(counted) == 2
