@@ -117,3 +117,37 @@ def test_principal_bar_links_to_their_own_school(client, personas):
     # A principal login not tied to a school gets no such entry rather than a broken link.
     principal.school = None
     assert "本校" not in {str(link["label"]) for link in _links(menu_for(principal))}
+
+
+def test_the_bar_is_written_once_per_set_of_roles_and_marks_each_page(client, personas):
+    """Kept per roles, language and the user's own links (``navigation.menu_html``): the active
+    link follows the page, each principal gets their own school and English stays English."""
+    from accounts import navigation
+    from tests import factories
+
+    navigation._menus.clear()
+    client.force_login(personas.office)
+    visits, schools = reverse("visits:visit_list"), reverse("schools:school_list")
+    on_visits = client.get(visits).content.decode()
+    on_schools = client.get(schools).content.decode()
+    assert f'class="nav-link active" href="{visits}"' in on_visits
+    assert f'class="nav-link" href="{schools}"' in on_visits
+    assert f'class="nav-link active" href="{schools}"' in on_schools
+    assert f'class="nav-link" href="{visits}"' in on_schools
+    assert len(navigation._menus) == 1
+
+    client.force_login(personas.principal)
+    own = reverse("schools:school_detail", args=[personas.school_a.pk])
+    assert f'href="{own}">本校' in client.get(reverse("home")).content.decode()
+    other = factories.UserFactory(
+        username="principal_b", county=personas.county, role="principal", school=personas.school_b
+    )
+    client.force_login(other)
+    theirs = reverse("schools:school_detail", args=[personas.school_b.pk])
+    page = client.get(reverse("home")).content.decode()
+    assert f'href="{theirs}">本校' in page and f'href="{own}"' not in page
+
+    client.force_login(personas.office)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = client.get(visits).content.decode()
+    assert f'class="nav-link active" href="{visits}">Visit records' in english
