@@ -1,4 +1,4 @@
-"""Crispy layout objects that carry values safely, and the lean helper of the lists' filter bars.
+"""Crispy layout objects that carry values safely, and the lean helper of filter bars and forms.
 
 crispy's ``HTML()`` compiles its string as a Django template, so a URL or label placed in it
 would be evaluated (``{{ request.COOKIES }}`` in a ``?next=`` would come out). These objects
@@ -9,8 +9,16 @@ from collections.abc import Callable
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Div, Row
-from crispy_forms.templatetags.crispy_forms_field import is_checkbox, is_select
-from crispy_forms.utils import TEMPLATE_PACK
+from crispy_forms.templatetags.crispy_forms_field import (
+    is_checkbox,
+    is_checkboxselectmultiple,
+    is_clearable_file,
+    is_file,
+    is_multivalue,
+    is_radioselect,
+    is_select,
+)
+from crispy_forms.utils import TEMPLATE_PACK, render_field
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
@@ -56,7 +64,7 @@ def _with_classes(field, css_class: str) -> str:
 
 
 def filter_field_html(field, context) -> str:
-    """A field of a list's filter bar (GET; no files, no radios, not a horizontal form) in the
+    """A field of a ``LeanHelper`` form (not one ``crispy_renders``; not a horizontal form) in the
     markup of crispy-bootstrap5's field.html, written in Python: its template (a dozen checks,
     three includes, the whole context copied) cost a visit list's ten filters a fifth of the
     page. ``context`` holds the helper's settings (labels shown, label and field classes).
@@ -135,6 +143,19 @@ def filter_field_html(field, context) -> str:
     return "".join(parts)
 
 
+def crispy_renders(field) -> bool:
+    """Whether ``filter_field_html`` leaves the field to crispy: a file input (crispy writes
+    its own markup around it), radios, check boxes of a multiple choice, a multi-value
+    widget."""
+    return (
+        is_file(field)
+        or is_clearable_file(field)
+        or is_radioselect(field)
+        or is_checkboxselectmultiple(field)
+        or is_multivalue(field)
+    )
+
+
 def _div_html(div, inner: str) -> str:
     """crispy-bootstrap5's div.html, row.html or column.html around ``inner``."""
     css_class = div.css_class or ""
@@ -154,20 +175,16 @@ def _div_html(div, inner: str) -> str:
 LEAN_CONTAINERS = (Div, Row, Column)
 
 
-class FilterHelper(FormHelper):
-    """The FormHelper of a GET filter bar above a list: no CSRF token; its fields named in the
-    layout (plain names) and the plain ``Div``/``Row``/``Column``s around them written in Python
-    (``filter_field_html``, ``_div_html``) in crispy-bootstrap5's markup. Anything else (a
-    crispy ``Field`` with its attributes, a button) renders as crispy renders it. The form sets
-    ``layout`` after making the helper."""
+class LeanHelper(FormHelper):
+    """A FormHelper whose layout's fields (plain names) and the plain ``Div``/``Row``/``Column``s
+    around them are written in Python (``filter_field_html``, ``_div_html``) in
+    crispy-bootstrap5's markup. A file input, radios, a multi-value widget and anything else (a
+    crispy ``Field`` with its attributes, a button) render as crispy renders them. For forms
+    whose labels sit above their fields (not horizontal); the form sets ``layout``."""
 
-    def __init__(self, form=None):
-        super().__init__(form)
-        self.form_method = "get"
-        self.disable_csrf = True
-
-    # What else than the form's class and data its bar depends on, when that is known: the bar is
-    # then kept rendered under it (``kept_for_version``). Called only when the bar is rendered.
+    # What else than the form's class and data its fields depend on, when that is known (a filter
+    # bar's registry version): they are then kept rendered under it (``kept_for_version``).
+    # Called only when the form is rendered.
     kept_for: Callable[[], tuple] | None = None
 
     def render_layout(self, form, context, template_pack=TEMPLATE_PACK):
@@ -194,6 +211,8 @@ class FilterHelper(FormHelper):
 
         def written(item) -> str:
             if isinstance(item, str):
+                if crispy_renders(form[item]):
+                    return render_field(item, form, context, template_pack=template_pack)
                 form.rendered_fields.add(item)
                 return filter_field_html(form[item], context)
             if type(item) in LEAN_CONTAINERS and template_pack == "bootstrap5":
@@ -204,6 +223,15 @@ class FilterHelper(FormHelper):
 
         # Safe: each part is escaped where written or rendered by crispy or a widget.
         return SafeString("".join(written(item) for item in self.layout.fields))
+
+
+class FilterHelper(LeanHelper):
+    """The ``LeanHelper`` of a GET filter bar above a list: no CSRF token."""
+
+    def __init__(self, form=None):
+        super().__init__(form)
+        self.form_method = "get"
+        self.disable_csrf = True
 
 
 def filter_helper(*, show_labels: bool = True, label_class: str = "", form_class: str = ""):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import CHANGE
-from dudao.layout import filter_helper
+from dudao.layout import LeanHelper, filter_helper
 from dudao.photos import process_photo
 from dudao.pickers import SearchTextField, text_search_q
 from inspectors.forms import InspectorSearchField
@@ -65,7 +65,9 @@ class StepForm(forms.Form):
         kwargs.setdefault("prefix", self.action)
         super().__init__(*args, **kwargs)
         self.item = item
-        self.helper = FormHelper()
+        # A page of an item shows up to three of these: crispy's own templates cost it a fifth.
+        self.helper = LeanHelper()
+        self.helper.layout = Layout(*self.fields)
         self.helper.form_action = reverse(
             "rectifications:item_action", kwargs={"pk": item.pk, "action": self.action}
         )

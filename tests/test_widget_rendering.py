@@ -13,7 +13,7 @@ from django.template import Context, Template
 from django.test.signals import template_rendered
 from django.utils.safestring import mark_safe
 
-from dudao.layout import FilterHelper
+from dudao.layout import FilterHelper, LeanHelper
 from dudao.widgets import FormRenderer
 
 
@@ -195,3 +195,39 @@ def test_a_filter_bars_help_text_is_escaped(rf):
         Context({"form": form, "request": rf.get("/")})
     )
     assert "Name &lt;i&gt;or&lt;/i&gt; code" in html and "<i>" not in html
+
+
+class StepLike(forms.Form):
+    """A small POST form as an item's steps are: required fields, a text area, radios and a
+    file, the last two left to crispy (``dudao.layout.crispy_renders``)."""
+
+    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}))
+    level = forms.ChoiceField(label="Level", choices=[("a", "A"), ("b", "B")])
+    deadline = forms.DateField(label="New deadline", widget=forms.DateInput(attrs={"type": "date"}))
+    still = forms.ChoiceField(
+        label="Still?", choices=[("y", "Yes"), ("n", "No")], widget=forms.RadioSelect
+    )
+    photo = forms.FileField(label="Photo", required=False, help_text="Up to 10")
+
+    def __init__(self, *args, lean=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = LeanHelper() if lean else FormHelper()
+        self.helper.form_action = "/step/"
+        self.helper.layout = Layout(*self.fields)
+
+
+@pytest.mark.parametrize("data", [None, {"reason": "", "level": "z", "deadline": "x"}])
+def test_a_lean_forms_fields_are_written_in_crispys_markup(rf, data):
+    template = Template("{% load crispy_forms_tags %}{% crispy form %}")
+    request = rf.get("/")
+    rendered = []
+    for lean in (False, True):
+        form = StepLike(data, lean=lean)
+        form.is_valid()
+        html = template.render(Context({"form": form, "request": request}))
+        rendered.append(_markup(re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)))
+    crispys, ours = rendered
+    assert ours == crispys
+    assert 'type="radio"' in ours and 'type="file"' in ours
+    if data:
+        assert ours.count('class="invalid-feedback"') >= 3

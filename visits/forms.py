@@ -17,7 +17,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from dudao.fields import LoadedModelChoiceField
-from dudao.layout import LinkButton, filter_helper
+from dudao.layout import LeanHelper, LinkButton, filter_helper
 from dudao.pickers import SearchTextField
 from inspectors.forms import InspectorSearchField
 from inspectors.models import Assignment, Inspector, InspectorStatus
@@ -582,7 +582,8 @@ class ReplyForm(forms.Form):
 
     def __init__(self, *args, action: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
+        self.helper = LeanHelper()
+        self.helper.layout = Layout("text")
         self.helper.form_action = action
         self.helper.add_input(Submit("reply", _("Send reply")))
 
@@ -597,6 +598,7 @@ class AmendmentForm(forms.Form):
 
     def __init__(self, *args, action: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
+        self.helper = LeanHelper()
+        self.helper.layout = Layout("text")
         self.helper.form_action = action
         self.helper.add_input(Submit("amend", _("Add correction"), css_class="btn-secondary"))
