@@ -715,3 +715,27 @@ def test_the_meeting_page_query_count_does_not_grow(
         response = client.get(reverse("meetings:meeting_detail", args=[meeting.pk]))
     assert response.status_code == 200
     assert len(response.context["invitees"]) == size[1] + 2
+
+
+def test_the_list_rows_show_each_meeting_escaped(client, personas):
+    """The rows are written in Python (``meetings_tags.meeting_rows``): what a row says to an
+    invitee and to the office, its text escaped."""
+    coming = make_meeting(personas, invite=[personas.inspector_user], title="<b>例会</b>")
+    coming.place = "<i>会议室</i>"
+    coming.save()
+    held = past(personas, invite=[personas.inspector_user], title="上月例会")
+    client.force_login(personas.inspector_user)
+    page = client.get(reverse("meetings:meeting_list")).content.decode()
+    row = page[page.index(f'href="{reverse("meetings:meeting_detail", args=[coming.pk])}"') :]
+    row = row[: row.index("</li>")]
+    assert "&lt;b&gt;例会&lt;/b&gt;" in row and "&lt;i&gt;会议室&lt;/i&gt;" in row
+    assert "<b>" not in row and "<i>" not in row
+    assert "请回复" in row and "邀请" not in row  # the invitee's own answer; no counts
+    starts = timezone.localtime(coming.starts_at)
+    assert f"{starts:%Y-%m-%d}" in row
+
+    client.force_login(personas.office)
+    page = client.get(reverse("meetings:meeting_list")).content.decode()
+    row = page[page.index(f'href="{reverse("meetings:meeting_detail", args=[held.pk])}"') :]
+    row = row[: row.index("</li>")]
+    assert "邀请 1 人 · 参加 0 · 请假 0 · 到会 0 人" in row
