@@ -13,13 +13,13 @@ from accounts.access import OFFICE, OFFICE_AND_COMMITTEE, roles_required
 from accounts.scoping import CHANGE
 from dudao.files import private_file_response
 from dudao.pagination import paginate
-from dudao.snapshots import versioned_part
 from inspectors.forms import PlaqueFilterForm, PostingForm
 from inspectors.models import PlaquePosting
 from inspectors.plaques import differences, flags, qr_code, status_of, statuses
 from inspectors.services import issue_plaques, record_posting, record_prints
 from schools.access import county_choices, county_for, may_change
-from schools.models import RegistryVersion, School, Township
+from schools.filters import registry_rows_part
+from schools.models import School, Township
 
 SIZES = ("a4", "a3")
 
@@ -38,15 +38,12 @@ def plaque_list(request):
         found = {f.school_id: f for f in flags(shown, counties=(county,))}
         return {"page": page, "rows": [(school, found[school.pk]) for school in page]}
 
-    # Worked out from the county's registry and today's date alone (the assignments current
-    # today): kept until either changes, for each query (filters and page).
-    rows_part = versioned_part(
+    rows_part = registry_rows_part(
         request,
         "plaque-rows",
-        version=RegistryVersion.objects.current(county),
-        parts=(county.pk, timezone.localdate(), sorted(request.GET.lists())),
         template="inspectors/_plaque_rows.html",
         context=rows_context,
+        parts=(county.pk,),
     )
     return render(
         request,

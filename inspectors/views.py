@@ -19,6 +19,7 @@ from inspectors.forms import AssignmentEndForm, AssignmentForm, InspectorFilterF
 from inspectors.models import Assignment, Inspector
 from inspectors.services import assign, make_lead, save_inspector
 from schools.access import may_change
+from schools.filters import registry_rows_part
 
 
 @roles_required(OFFICE_AND_COMMITTEE)
@@ -34,14 +35,26 @@ def inspector_list(request):
         )
     )
     form = InspectorFilterForm(request.GET or None, user=request.user)
-    page = paginate(request, form.filter(inspectors))
-    today = timezone.localdate()
-    for inspector in page.object_list:
-        inspector.term_warning = inspector.term_ends_soon(today, inspector.warning_days)
+    can_change = may_change(request.user)
+
+    def rows_context() -> dict:
+        page = paginate(request, form.filter(inspectors))
+        today = timezone.localdate()
+        for inspector in page.object_list:
+            inspector.term_warning = inspector.term_ends_soon(today, inspector.warning_days)
+        return {"form": form, "page": page, "can_change": can_change}
+
+    rows_part = registry_rows_part(
+        request,
+        "inspector-rows",
+        template="inspectors/_inspector_rows.html",
+        context=rows_context,
+        parts=(can_change,),
+    )
     return render(
         request,
         "inspectors/inspector_list.html",
-        {"form": form, "page": page, "can_change": may_change(request.user)},
+        {"form": form, "rows_part": rows_part, "can_change": can_change},
     )
 
 

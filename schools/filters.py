@@ -1,4 +1,5 @@
-"""County first in the filters of a list that a user of several counties reads.
+"""County first in the filters of a list that a user of several counties reads; a list's
+filter bar and rows kept under the registry version of the counties its reader reads.
 
 A province has hundreds of townships and, each county keeping its own list, hundreds of
 supervision matters: one select of them all is too long to use or to send. A region user (or a
@@ -9,9 +10,11 @@ one is chosen they hold a single choice that says so. A county user sees no coun
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from dudao.snapshots import versioned_part
 from schools.models import County, RegistryVersion
 
 
@@ -37,14 +40,10 @@ def registry_version_read_by(user):
     return RegistryVersion.objects.current(user.county_id)
 
 
-def keep_filter_bar(form, user, *parts) -> None:
-    """Keep ``form``'s filter bar (a ``dudao.layout.FilterHelper``) rendered for ``user`` under
-    the registry version of their counties: its selects list only registry rows (townships,
-    zones, matters, counties) that the user's own fields (role, place, school, inspector) scope,
-    so the bar of one query changes only when one of those does. ``parts``: what else the
-    form's choices depend on. A county's townships and matters were read and written out on
-    every visit of the visit list and the board."""
-    form.helper.kept_for = lambda: (
+def reader_scope(user) -> tuple:
+    """What decides which registry rows ``user`` reads: themselves, their role and place, and
+    the school or inspector their login is tied to."""
+    return (
         user.pk,
         user.role,
         user.is_superuser,
@@ -52,9 +51,33 @@ def keep_filter_bar(form, user, *parts) -> None:
         user.region_id,
         user.school_id,
         user.inspector_id,
-        registry_version_read_by(user),
-        *parts,
     )
+
+
+def registry_rows_part(request, name: str, *, template: str, context, parts: tuple = ()):
+    """A list's rows and pages (``template`` with ``context()``), worked out from the registry
+    and today's date alone, kept for the reader and the query (filters, page) under the
+    registry version of the counties they read (``dudao.snapshots.versioned_part``).
+    ``parts``: what else the rows depend on."""
+    user = request.user
+    return versioned_part(
+        request,
+        name,
+        version=registry_version_read_by(user),
+        parts=(reader_scope(user), timezone.localdate(), sorted(request.GET.lists()), *parts),
+        template=template,
+        context=context,
+    )
+
+
+def keep_filter_bar(form, user, *parts) -> None:
+    """Keep ``form``'s filter bar (a ``dudao.layout.FilterHelper``) rendered for ``user`` under
+    the registry version of their counties: its selects list only registry rows (townships,
+    zones, matters, counties) that the user's own fields (role, place, school, inspector) scope,
+    so the bar of one query changes only when one of those does. ``parts``: what else the
+    form's choices depend on. A county's townships and matters were read and written out on
+    every visit of the visit list and the board."""
+    form.helper.kept_for = lambda: (reader_scope(user), registry_version_read_by(user), *parts)
 
 
 class CountyFirstFilterForm(forms.Form):

@@ -17,6 +17,7 @@ from dudao.snapshots import versioned_part
 from inspectors.models import Assignment, Inspector
 from inspectors.plaques import status_of
 from schools.access import county_choices, county_for, may_change
+from schools.filters import registry_rows_part
 from schools.forms import CountySettingsForm, SchoolFilterForm, SchoolForm
 from schools.models import CountySettings, PrincipalTenure, RegistryVersion, School
 from schools.services import COVERAGE_ROWS, coverage_report
@@ -32,11 +33,22 @@ def school_list(request):
         .annotate(central_minimum=F("county__settings__min_inspectors_per_central_school"))
     )
     form = SchoolFilterForm(request.GET or None, user=request.user)
-    page = paginate(request, form.filter(schools))
+    can_change = may_change(request.user)
+    rows_part = registry_rows_part(
+        request,
+        "school-rows",
+        template="schools/_school_rows.html",
+        context=lambda: {
+            "form": form,
+            "page": paginate(request, form.filter(schools)),
+            "can_change": can_change,
+        },
+        parts=(can_change,),
+    )
     return render(
         request,
         "schools/school_list.html",
-        {"form": form, "page": page, "can_change": may_change(request.user)},
+        {"form": form, "rows_part": rows_part, "can_change": can_change},
     )
 
 

@@ -83,6 +83,18 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_language_after():
+    """A request in English leaves the thread's language English (the locale middleware
+    activates it and nothing switches back); what a later test writes outside a request (a
+    plaque's printed snapshot, a notification) would then be in English."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _root_logger_level_kept():
     """A Celery worker started by a test sets the root logger's level (to ERROR), and a logging
     set-up run in-process may disable existing loggers; undo both, so the warnings later tests

@@ -1,6 +1,7 @@
-"""The lists' filter bars are kept rendered under the registry version of the reader's counties
-(``schools.filters.keep_filter_bar``): read once, shown again without reading townships and
-matters, renewed at once by a registry write, never shared between readers or queries."""
+"""The lists' filter bars, and the school and inspector lists' rows, are kept rendered under the
+registry version of the reader's counties (``schools.filters.keep_filter_bar`` and
+``registry_rows_part``): read once, shown again without reading the registry, renewed at once by
+a registry write, never shared between readers or queries."""
 
 import pytest
 from django.db import connection
@@ -118,3 +119,56 @@ def test_the_plaque_bar_is_kept_per_county(client, personas):
     other = get(client, url, {"county": personas.other_county.code})[0]
     assert "鲁沙尔镇" in first and "朱林镇" not in first
     assert "朱林镇" in other and "鲁沙尔镇" not in other
+
+
+SCHOOLS = reverse("schools:school_list")
+INSPECTORS = reverse("inspectors:inspector_list")
+
+
+def test_the_school_rows_are_kept_until_the_registry_changes(client, personas):
+    client.force_login(personas.office)
+    first, first_queries = get(client, SCHOOLS)
+    again, again_queries = get(client, SCHOOLS)
+    assert again.split("</main>")[0].count("<tr>") == first.split("</main>")[0].count("<tr>")
+    assert reading("schools_school", first_queries) >= 1
+    assert reading("schools_school", again_queries) == 0
+    assert "鲁沙尔镇第二小学" in again
+
+    factories.SchoolFactory(county=personas.county, name="多巴镇中学")
+    assert "多巴镇中学" in get(client, SCHOOLS)[0]
+    # Each page of a query is kept on its own.
+    assert "多巴镇中学" not in get(client, SCHOOLS, {"q": "鲁沙尔"})[0]
+
+
+def test_the_inspector_rows_follow_assignments_at_once(client, personas):
+    client.force_login(personas.office)
+    row = f'href="{reverse("inspectors:inspector_detail", args=[personas.inspector.pk])}"'
+
+    def load_of(page: str) -> str:
+        cell = page[page.index(row) :]
+        return cell[: cell.index("</tr>")]
+
+    assert "1 / " in load_of(get(client, INSPECTORS)[0])
+    get(client, INSPECTORS)
+    factories.AssignmentFactory(inspector=personas.inspector, school=personas.school_a)
+    assert "2 / " in load_of(get(client, INSPECTORS)[0])
+
+
+def test_rows_kept_for_one_reader_are_not_shown_to_another(client, personas):
+    """An inspector who may not see the county's other schools sees only their own, though the
+    office read the whole list a moment before."""
+    settings_ = personas.county.settings
+    settings_.inspectors_see_county = False
+    settings_.save()
+    client.force_login(personas.office)
+    assert "鲁沙尔镇中心学校" in get(client, SCHOOLS)[0]
+    client.force_login(personas.inspector_user)
+    own = get(client, SCHOOLS)[0]
+    assert "鲁沙尔镇第二小学" in own and "鲁沙尔镇中心学校" not in own
+
+
+def test_rows_are_read_each_time_without_a_cache(client, personas, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    client.force_login(personas.office)
+    get(client, SCHOOLS)
+    assert reading("schools_school", get(client, SCHOOLS)[1]) >= 1
