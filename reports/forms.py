@@ -9,8 +9,10 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dudao.layout import filter_helper
 from reports.models import AssessmentAdjustment
 from reports.periods import MONTH, TERM, YEAR, Period
+from schools.filters import keep_filter_bar
 from schools.models import Township
 
 PERIOD_KINDS = [(MONTH, _("Month")), (TERM, _("Term")), (YEAR, _("Year"))]
@@ -74,10 +76,7 @@ class PeriodForm(forms.Form):
             )
         else:
             del self.fields["township"]
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.disable_csrf = True
-        self.helper.form_class = "report-filters"
+        self.helper = filter_helper(form_class="report-filters")
         columns = [
             Column(name, css_class=css)
             for name, css in (
@@ -93,6 +92,8 @@ class PeriodForm(forms.Form):
             *(["township"] if townships else []),
             Submit("show", _("Show"), css_class="btn-sm"),
         )
+        # Its choices: the county's townships and terms (registry), the years up to today's.
+        keep_filter_bar(self, user, county.pk, today, townships, tuple(kinds))
 
     def clean_month(self):
         value = (self.cleaned_data.get("month") or "").strip()

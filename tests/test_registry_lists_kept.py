@@ -172,3 +172,21 @@ def test_rows_are_read_each_time_without_a_cache(client, personas, settings):
     client.force_login(personas.office)
     get(client, SCHOOLS)
     assert reading("schools_school", get(client, SCHOOLS)[1]) >= 1
+
+
+def test_the_report_period_bar_follows_townships_and_the_date(client, personas, monkeypatch):
+    """The dashboard's period bar lists the county's townships (registry) and the years up to
+    today's: kept under the registry version and the date."""
+    import datetime
+
+    from django.utils import timezone
+
+    url = reverse("reports:dashboard")
+    client.force_login(personas.office)
+    assert "鲁沙尔镇" in get(client, url)[0] and reading("schools_township", get(client, url)[1]) == 0
+    factories.TownshipFactory(county=personas.county, name="多巴镇")
+    assert "多巴镇" in get(client, url)[0]
+
+    next_year = timezone.localdate().replace(month=1, day=1) + datetime.timedelta(days=400)
+    monkeypatch.setattr(timezone, "localdate", lambda: next_year)
+    assert f'<option value="{next_year.year}">' in get(client, url)[0]
