@@ -391,19 +391,26 @@ def region(request):
     """A city's or province's counties side by side (region users and superusers)."""
     user = request.user
     if user.is_region:
-        counties = list(County.objects.filter(region_id=user.region_id).select_related("settings"))
+        read = County.objects.filter(region_id=user.region_id)
         title = user.region.name
     elif user.is_superuser:
-        counties = list(County.objects.select_related("settings"))
+        read = County.objects.all()
         title = _("All counties")
     else:
         raise PermissionDenied
-    if not counties:
+    # What the kept figures' key and time need of a hundred counties; the counties themselves
+    # are read only when the figures are counted.
+    keys = list(
+        read.select_related("settings").only(
+            "pk", "settings__id", "settings__county_id", "settings__figures_refresh_minutes"
+        )
+    )
+    if not keys:
         raise Http404
     today = timezone.localdate()
     form = PeriodForm(
         request.GET or None,
-        county=counties[0],
+        county=keys[0],
         user=user,
         today=today,
         townships=False,
@@ -412,6 +419,7 @@ def region(request):
     period = form.chosen_period()
 
     def figures_context() -> dict:
+        counties = list(read.select_related("settings"))
         cells = figures.compute(Scope(user, tuple(counties)), period, today=today)
         by_county = cells.by_county()
         together = page_query(None, False, period)
@@ -442,7 +450,7 @@ def region(request):
             "figures": figures_snapshot(
                 request,
                 "region",
-                counties=counties,
+                counties=keys,
                 parts=(period, today),
                 template="reports/_region_figures.html",
                 context=figures_context,
