@@ -27,10 +27,10 @@ def shared(context, key, make):
 def row_url(context, url_name: str, pk: int) -> str:
     """The address of ``url_name`` (a page whose address ends with its one argument, an id)
     for ``pk``."""
-    return f"{shared(context, url_name, lambda: address_before_id(url_name))}{pk}/"
+    return f"{shared(context, url_name, lambda: _address_before_id(url_name))}{pk}/"
 
 
-def address_before_id(url_name: str) -> str:
+def _address_before_id(url_name: str) -> str:
     address = reverse(url_name, args=[0])
     if not address.endswith("/0/"):
         raise ValueError(f"{url_name} does not end with its id: {address}")

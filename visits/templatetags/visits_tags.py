@@ -7,14 +7,14 @@ and ``{% blocktrans %}``, cost a visit list a third of its page. The badges' HTM
 per language."""
 
 from django import template
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from dudao.widgets import escaped
-from schools.templatetags.registry_tags import address_before_id, shared
+from schools.templatetags.registry_tags import row_url
 from visits.models import CheckInStatus
 
 register = template.Library()
@@ -42,6 +42,11 @@ def _badges() -> dict:
     return badges
 
 
+def _time(value) -> str:
+    """As ``{{ value|date:"Y-m-d H:i" }}`` writes it: in the local time."""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
 @register.simple_tag(takes_context=True)
 def visit_badges(context, visit):
     """Draft, or read (when, on hover) or not yet; replied; a flagged check-in, which the
@@ -50,7 +55,7 @@ def visit_badges(context, visit):
     if visit.is_draft:
         shown = [badges["draft"]]
     elif visit.read_at:
-        read_at = dateformat.format(timezone.localtime(visit.read_at), "Y-m-d H:i")
+        read_at = _time(visit.read_at)
         shown = [
             format_html(
                 '<span class="badge text-bg-success" title="{}">{}</span>', read_at, badges["read"]
@@ -66,20 +71,12 @@ def visit_badges(context, visit):
     return SafeString("\n".join(shown))
 
 
-def _time(value) -> str:
-    """As ``{{ value|date:"Y-m-d H:i" }}`` writes it: in the local time."""
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-
-
 @register.simple_tag(takes_context=True)
 def visit_rows(context, visits, *, show_school: bool, readable=None) -> SafeString:
     """The list of ``visits`` (a ``list-group``), each a link to its record. ``show_school``:
     the school leads a row (else the kind of visit); ``readable``: the ids of those the reader
     may open (None: all); the others are drafts the office only sees exist. Needs the school,
     its township and the inspector read with the visits and ``problem_count`` annotated."""
-    detail = shared(
-        context, "visits:visit_detail", lambda: address_before_id("visits:visit_detail")
-    )
     rows = []
     for visit in visits:
         school = escaped(visit.school.name)
@@ -106,7 +103,8 @@ def visit_rows(context, visits, *, show_school: bool, readable=None) -> SafeStri
             counted = ngettext("%(counter)s problem", "%(counter)s problems", visit.problem_count)
             about.append(escaped(counted % {"counter": visit.problem_count}))
         rows.append(
-            f'<a class="list-group-item list-group-item-action" href="{detail}{visit.pk}/">\n'
+            '<a class="list-group-item list-group-item-action" '
+            f'href="{row_url(context, "visits:visit_detail", visit.pk)}">\n'
             '<div class="d-flex justify-content-between align-items-start gap-2">\n'
             f'<div>\n<div class="fw-semibold">{school if show_school else kind}</div>\n'
             f'<div class="small text-secondary">{" · ".join(about)}</div>\n</div>\n'
